@@ -1,0 +1,1 @@
+"""Checks: turn recognised spans and document structure into findings."""

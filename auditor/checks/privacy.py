@@ -1,0 +1,67 @@
+"""Privacy rules P101–P121, P161, P162 from recognizer detections."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from auditor.findings import FindingMaker
+from auditor.model import Document, Finding
+from auditor.recognizers.detect import Detection, Detector
+
+RULE_OF: dict[tuple[str, str], str] = {
+    ("CN_RESIDENT_ID", "exposed"): "P101",
+    ("CN_RESIDENT_ID", "weak_mask"): "P102",
+    ("CN_RESIDENT_ID", "invalid"): "P103",
+    ("PHONE_NUMBER", "exposed"): "P111",
+    ("PHONE_NUMBER", "weak_mask"): "P112",
+    ("BANK_CARD", "exposed"): "P121",
+    ("OTHER_ID", "exposed"): "P162",
+}
+HIDDEN_RULE = "P161"
+
+
+def check_privacy(document: Document, detector: Detector, make: FindingMaker, enabled: set[str]) -> list[Finding]:
+    """One finding per exposed value occurrence, located exactly; P161 in addition when hidden."""
+    findings: list[Finding] = []
+    seen: Counter[str] = Counter()
+    for block in document.blocks:
+        locator = block.locator
+        detections = detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at)
+        for detection in detections:
+            rule_id = RULE_OF.get((detection.entity, detection.kind))
+            if rule_id is None:
+                continue
+            position = locator.locate(detection.start, detection.end)
+            identity = _identity(detection, seen)
+            if rule_id in enabled:
+                findings.append(
+                    make.make(
+                        rule_id,
+                        position.location,
+                        identity=identity,
+                        evidence=detection.evidence,
+                        detail=detection.detail,
+                        entity=detection.entity,
+                        record=position.record,
+                    )
+                )
+            if block.hidden and HIDDEN_RULE in enabled:
+                findings.append(
+                    make.make(
+                        HIDDEN_RULE,
+                        position.location,
+                        identity=identity,
+                        evidence=detection.evidence,
+                        detail=f"（{block.part or 'hidden'}）",
+                        entity=detection.entity,
+                        record=position.record,
+                    )
+                )
+    return findings
+
+
+def _identity(detection: Detection, seen: Counter[str]) -> str:
+    """Value plus occurrence number: stable when lines move, distinct for repeats."""
+    key = f"{detection.entity}:{detection.value.upper()}"
+    seen[key] += 1
+    return f"{key}#{seen[key]}"

@@ -1,0 +1,210 @@
+"""Command line (typer). Thin: parse options, call the engine, pick a formatter, set the exit code."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from auditor import __version__
+from auditor.config import Config, ConfigError, resolve_config
+from auditor.model import SEVERITY_RANK, Report
+from auditor.rules import RuleError, load_rules, validate_dir
+from auditor.selection import SelectionError, expand
+
+app = typer.Typer(
+    name="auditor",
+    help="政务公开合规审计：发现公示文件中暴露的个人信息，检查审核流程和年度报告。\n\n"
+    "Compliance auditor for Chinese local-government disclosures.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+rules_app = typer.Typer(help="查看和校验规则 (list, show and validate rules)", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class OutputFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    csv = "csv"
+    html = "html"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    never = "never"
+
+
+def _usage_error(message: str) -> typer.Exit:
+    typer.echo(f"错误 (error): {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def _codes(option: str | None) -> list[str] | None:
+    if option is None:
+        return None
+    return [c.strip().upper() for c in option.split(",") if c.strip()]
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    """2 if any input could not be scanned; 1 if a finding reaches --fail-on; else 0."""
+    if report.errors:
+        return EXIT_USAGE
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = SEVERITY_RANK[fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings if f.category != "input")
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"auditor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本 (show version)")
+    ] = False,
+) -> None:
+    """政务公开合规审计 (compliance auditor)."""
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[str], typer.Argument(help="文件、目录或 - (标准输入) (files, directories or - for stdin)")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式")] = OutputFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="写入文件 (write report to FILE)")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="配置文件 (config file)")] = None,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="达到该级别即退出码1")] = None,
+    select: Annotated[str | None, typer.Option("--select", help="只启用这些规则或前缀，如 P1,W")] = None,
+    ignore: Annotated[str | None, typer.Option("--ignore", help="停用这些规则或前缀")] = None,
+    require_workflow: Annotated[
+        bool, typer.Option("--require-workflow", help="缺少审核流程记录视为错误 (W201 as error)")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 (no progress bar)")] = False,
+) -> None:
+    """扫描文件，报告暴露的个人信息等问题 (scan files and report findings)."""
+    from auditor.formatters import formatter_for
+
+    try:
+        config = resolve_config(config_file, paths)
+        rules = load_rules()
+        config = _apply_options(config, rules, select, ignore, fail_on, require_workflow)
+    except (ConfigError, SelectionError) as exc:
+        raise _usage_error(str(exc)) from exc
+    except RuleError as exc:
+        raise _usage_error(f"规则文件无效 (invalid rules):\n{exc}") from exc
+    for raw in paths:
+        if raw != "-" and not Path(raw).exists():
+            raise _usage_error(f"路径不存在 (no such file or directory): {raw}")
+
+    report = _run(paths, config, rules, show_progress=(not quiet and output is not None) or False)
+    rendered = formatter_for(output_format.value)(report, rules)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+    raise typer.Exit(exit_code(report, config.fail_on))
+
+
+def _apply_options(
+    config: Config,
+    rules: dict,
+    select: str | None,
+    ignore: str | None,
+    fail_on: FailOn | None,
+    require_workflow: bool,
+) -> Config:
+    if select is not None:
+        config.select = _codes(select)
+        expand(config.select or [], rules)
+    if ignore is not None:
+        config.ignore = config.ignore + (_codes(ignore) or [])
+    expand(config.ignore, rules)
+    if config.select:
+        expand(config.select, rules)
+    if fail_on is not None:
+        config.fail_on = fail_on.value
+    if require_workflow:
+        config.require_workflow = True
+    if config.require_workflow:
+        config.severity.setdefault("W201", "error")
+    return config
+
+
+def _run(paths: list[str], config: Config, rules: dict, show_progress: bool) -> Report:
+    from auditor.engine import scan_paths
+
+    if not (show_progress and sys.stderr.isatty()):
+        return scan_paths(paths, config, rules)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("扫描中 (scanning)"), BarColumn(), TextColumn("{task.completed} 个文件"), TimeElapsedColumn()
+    ) as progress:
+        task = progress.add_task("scan", total=None)
+        return scan_paths(paths, config, rules, progress=lambda _: progress.advance(task))
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """列出所有规则 (list rules)."""
+    rules = load_rules()
+    for code, rule in rules.items():
+        state = "默认启用" if rule.enabled else "默认关闭"
+        typer.echo(f"{code}  {rule.name:<36} {rule.severity:<8} {state}  {rule.title['zh']}")
+
+
+@rules_app.command("show")
+def rules_show(code: Annotated[str, typer.Argument(help="规则代码，如 P101")]) -> None:
+    """显示一条规则的说明、依据和修改方法 (show one rule)."""
+    rules = load_rules()
+    rule = rules.get(code.upper())
+    if rule is None:
+        raise _usage_error(f"未知的规则代码 (unknown rule code): {code}")
+    lines = [
+        f"{rule.code} {rule.name} — {rule.title['zh']} / {rule.title['en']}",
+        f"类别 category: {rule.category}    级别 severity: {rule.severity}    默认启用 enabled: {rule.enabled}",
+        "",
+        f"说明：{rule.description['zh']}",
+        f"Description: {rule.description['en']}",
+        "",
+        f"为什么重要：{rule.rationale['zh']}",
+        f"Why: {rule.rationale['en']}",
+        "",
+        "依据 (basis):",
+        *[f"  - {b}" for b in rule.basis],
+        "",
+        f"怎么改：{rule.fix['zh']}",
+        f"How to fix: {rule.fix['en']}",
+    ]
+    typer.echo("\n".join(lines))
+
+
+@rules_app.command("validate")
+def rules_validate(directory: Annotated[Path, typer.Argument(help="规则目录 (rules directory)")]) -> None:
+    """校验规则目录中的 YAML 文件 (validate a rules directory against the schema)."""
+    problems = validate_dir(directory)
+    if problems:
+        for problem in problems:
+            typer.echo(problem, err=True)
+        raise typer.Exit(EXIT_USAGE)
+    count = len(list(directory.glob("*.y*ml")))
+    typer.echo(f"规则有效 (valid): {count} 条")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,166 @@
+"""scan(paths, config) -> Report: walk, load, detect, check, filter.
+
+Every file ends up in the report as scanned, error (E001) or skipped — nothing
+is dropped silently — and one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor import __version__
+from auditor.checks.privacy import check_privacy
+from auditor.config import Config
+from auditor.findings import FindingMaker
+from auditor.loaders import LoadError, format_of, loader_for
+from auditor.model import Document, FileResult, Finding, Report
+from auditor.recognizers.context import ContextRules
+from auditor.recognizers.detect import Detector
+from auditor.rules import Rule, load_rules
+from auditor.selection import enabled_codes
+
+# Document formats a disclosure may come in that this version cannot read yet:
+# reported as E001 rather than passed silently.
+UNREADABLE_DOCUMENTS = frozenset([".doc", ".docx", ".pdf", ".xls", ".wps", ".et", ".odt", ".ods", ".rtf", ".xlsb"])
+SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv"))
+MAX_FILE_BYTES = 512 * 1024 * 1024
+STDIN = "-"
+
+
+@dataclass(slots=True)
+class Target:
+    """A file to scan: its display path (as given + relative part) and where to read it."""
+
+    display: str
+    path: Path | None  # None for stdin
+    explicit: bool
+
+
+def iter_targets(paths: list[str]) -> Iterator[Target]:
+    for raw in paths:
+        if raw == STDIN:
+            yield Target("-", None, True)
+            continue
+        root = Path(raw)
+        if root.is_dir():
+            for file in sorted(_walk(root)):
+                yield Target(str(file), file, False)
+        else:
+            yield Target(raw, root, True)
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    for entry in root.iterdir():
+        if entry.is_dir():
+            if entry.name not in SKIP_DIRS:
+                yield from _walk(entry)
+        elif entry.is_file():
+            yield entry
+
+
+def is_sidecar(path: Path) -> bool:
+    """Workflow records (X.ext.workflow.json|yaml|yml) describe documents; they are not documents."""
+    name = path.name.lower()
+    return any(name.endswith(f".workflow.{ext}") for ext in ("json", "yaml", "yml"))
+
+
+class Scanner:
+    """Holds what is shared across files: rules, enabled codes, the detector."""
+
+    def __init__(self, config: Config | None = None, rules: dict[str, Rule] | None = None) -> None:
+        self.config = config or Config()
+        self.rules = rules or load_rules()
+        self.enabled = enabled_codes(
+            self.rules, self.config.select, self.config.ignore, self.config.extend_select, self.config.profile
+        )
+        self.detector = Detector(self.config.policy, ContextRules(extra_official=self.config.official_contact))
+        self.extra_checks = _extra_checks()
+
+    def maker(self, display: str) -> FindingMaker:
+        return FindingMaker(self.rules, display, self.config.key_bytes(), self.config.severity)
+
+    def scan_target(self, target: Target) -> FileResult:
+        if target.path is not None and is_sidecar(target.path) and not target.explicit:
+            return FileResult(target.display, None, None, "skipped", "工作流程记录（附属文件）(workflow sidecar)")
+        fmt = "txt" if target.path is None else format_of(target.path)
+        if fmt is None and target.path is not None:
+            if target.explicit or target.path.suffix.lower() in UNREADABLE_DOCUMENTS:
+                return self._error(target, None, None, _unsupported_message(target.path))
+            return FileResult(target.display, None, None, "skipped", "不是支持的文档格式 (not a supported document)")
+        try:
+            data = _read(target)
+        except OSError as exc:
+            return self._error(target, fmt, None, f"无法读取文件 (cannot read file): {exc.strerror or exc}")
+        digest = hashlib.sha256(data).hexdigest()
+        if len(data) > MAX_FILE_BYTES:
+            return self._error(target, fmt, digest, f"文件超过 {MAX_FILE_BYTES // 2**20} MB 上限 (file too large)")
+        try:
+            document = loader_for(fmt)(target.path or Path("-"), fmt, data)
+        except LoadError as exc:
+            return self._error(target, fmt, digest, str(exc))
+        except (ValueError, RecursionError, MemoryError) as exc:
+            return self._error(target, fmt, digest, f"文件无法解析 (cannot parse): {type(exc).__name__}")
+        document.path = target.display
+        findings = self.check(document, target)
+        return FileResult(target.display, fmt, digest, "scanned", None, findings)
+
+    def check(self, document: Document, target: Target) -> list[Finding]:
+        make = self.maker(target.display)
+        findings = check_privacy(document, self.detector, make, self.enabled)
+        for extra in self.extra_checks:
+            findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
+        return findings
+
+    def _error(self, target: Target, fmt: str | None, digest: str | None, message: str) -> FileResult:
+        result = FileResult(target.display, fmt, digest, "error", message)
+        if "E001" in self.enabled:
+            finding = self.maker(target.display).make("E001", {}, identity="E001", detail=message)
+            result.findings.append(finding)
+        return result
+
+
+ExtraCheck = Callable[[Scanner, Document, Target, FindingMaker], list[Finding]]
+
+
+def _extra_checks() -> list[ExtraCheck]:
+    """Document-level checks beyond privacy (annual report, workflow) plug in here."""
+    checks: list[ExtraCheck] = []
+    try:
+        from auditor.checks.annual_report import check_annual_report
+    except ImportError:
+        pass
+    else:
+        checks.append(lambda scanner, document, target, make: check_annual_report(document, make))
+    return checks
+
+
+def _unsupported_message(path: Path) -> str:
+    suffix = path.suffix.lower() or "(无扩展名)"
+    return f"不支持的文件格式 {suffix}，无法审计 (unsupported file format; cannot audit)"
+
+
+def _read(target: Target) -> bytes:
+    if target.path is None:
+        return sys.stdin.buffer.read()
+    return target.path.read_bytes()
+
+
+def scan_paths(
+    paths: list[str],
+    config: Config | None = None,
+    rules: dict[str, Rule] | None = None,
+    progress: Callable[[FileResult], None] | None = None,
+) -> Report:
+    """Scan files, directories (recursively) or '-' (stdin) and return the whole report."""
+    scanner = Scanner(config, rules)
+    results: list[FileResult] = []
+    for target in iter_targets(paths):
+        result = scanner.scan_target(target)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return Report(results, __version__)

@@ -1,0 +1,25 @@
+"""Report formatters: one module per output format, each ``render(report, rules) -> str``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from auditor.model import Report
+from auditor.rules import Rule
+
+Formatter = Callable[[Report, dict[str, Rule]], str]
+FORMATS = ("text", "json", "sarif", "csv", "html")
+
+
+def formatter_for(name: str) -> Formatter:
+    if name == "json":
+        from auditor.formatters.json_format import render
+    elif name == "sarif":
+        from auditor.formatters.sarif import render
+    elif name == "csv":
+        from auditor.formatters.csv_format import render
+    elif name == "html":
+        from auditor.formatters.html_format import render
+    else:
+        from auditor.formatters.text import render
+    return render

@@ -1,0 +1,43 @@
+"""One row per finding, for spreadsheets (UTF-8 with BOM so Excel opens Chinese correctly)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from auditor.model import Report
+from auditor.rules import Rule
+
+COLUMNS = [
+    "rule_id",
+    "rule_name",
+    "severity",
+    "entity",
+    "path",
+    "sheet",
+    "cell",
+    "page",
+    "paragraph",
+    "table",
+    "row",
+    "col",
+    "line",
+    "column",
+    "field",
+    "part",
+    "evidence",
+    "message",
+    "fingerprint",
+]
+
+
+def render(report: Report, rules: dict[str, Rule]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for finding in report.findings:
+        data = finding.to_dict()
+        location = data["location"]
+        writer.writerow([location.get(c, data.get(c, "")) for c in COLUMNS])
+    return out.getvalue()

@@ -1,0 +1,279 @@
+"""The data types every stage shares: documents in, findings out.
+
+Data flows one way: loaders build a :class:`Document` of :class:`Block` s,
+recognizers turn blocks into :class:`Span` s, checks turn spans into
+:class:`Finding` s, and formatters render a :class:`Report`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+# Location keys in the order SPEC §5 lists them; formatters print them in this order.
+LOCATION_KEYS = (
+    "path",
+    "sheet",
+    "cell",
+    "page",
+    "paragraph",
+    "table",
+    "row",
+    "col",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "field",
+    "part",
+)
+
+
+@dataclass(slots=True)
+class Position:
+    """Where a character range of a block sits in the source, and which record holds it."""
+
+    location: dict[str, Any]
+    record: tuple[Any, ...]
+    field: str | None = None
+
+
+class Locator(Protocol):
+    """Maps character offsets inside a block's text back to the source file."""
+
+    in_table: bool
+
+    def locate(self, start: int, end: int) -> Position: ...
+
+    def field_at(self, offset: int) -> str | None: ...
+
+
+@dataclass(slots=True)
+class FixedLocator:
+    """A block that is one cell or one field: every offset maps to the same place."""
+
+    location: dict[str, Any]
+    record: tuple[Any, ...]
+    field: str | None = None
+    in_table: bool = True
+
+    def locate(self, start: int, end: int) -> Position:
+        return Position(dict(self.location), self.record, self.field)
+
+    def field_at(self, offset: int) -> str | None:
+        return self.field
+
+
+@dataclass(slots=True)
+class Piece:
+    """A run of block text copied verbatim from the source starting at (line, column)."""
+
+    offset: int
+    line: int
+    column: int
+
+
+class LineIndex:
+    """Offset -> (line, column) for a text, computed once; lines and columns are 1-based."""
+
+    __slots__ = ("_starts",)
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self._starts = starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self._starts, offset) - 1
+        return index + 1, offset - self._starts[index] + 1
+
+    def line_start(self, line: int) -> int:
+        return self._starts[line - 1]
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+
+class TextLocator:
+    """Whole text file as one block: line/column from offsets; each line is a record."""
+
+    __slots__ = ("_index", "_text")
+    in_table = False
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._index: LineIndex | None = None
+
+    @property
+    def index(self) -> LineIndex:
+        if self._index is None:
+            self._index = LineIndex(self._text)
+        return self._index
+
+    def locate(self, start: int, end: int) -> Position:
+        line, column = self.index.line_col(start)
+        end_line, end_column = self.index.line_col(max(start, end - 1))
+        location = {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
+        return Position(location, ("line", line))
+
+    def field_at(self, offset: int) -> str | None:
+        return None
+
+
+@dataclass(slots=True)
+class PiecesLocator:
+    """A block stitched from verbatim source runs (e.g. an HTML cell split by tags)."""
+
+    pieces: list[Piece]
+    text: str
+    static: dict[str, Any]
+    record: tuple[Any, ...]
+    field: str | None = None
+    in_table: bool = False
+
+    def field_at(self, offset: int) -> str | None:
+        return self.field
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        starts = [p.offset for p in self.pieces]
+        piece = self.pieces[max(0, bisect_right(starts, offset) - 1)]
+        newlines = self.text.count("\n", piece.offset, offset)
+        if newlines == 0:
+            return piece.line, piece.column + offset - piece.offset
+        last = self.text.rfind("\n", piece.offset, offset)
+        return piece.line + newlines, offset - last
+
+    def locate(self, start: int, end: int) -> Position:
+        line, column = self._line_col(start)
+        end_line, end_column = self._line_col(max(start, end - 1))
+        location = dict(self.static)
+        location.update(line=line, column=column, end_line=end_line, end_column=end_column)
+        return Position(location, self.record, self.field)
+
+
+@dataclass(slots=True)
+class Block:
+    """A run of text plus the means to say exactly where any part of it came from."""
+
+    text: str
+    locator: Locator
+    hidden: bool = False
+    part: str | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    # Header text per record-set (e.g. sheet) when the source is a table; used for context.
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Span:
+    """One recognised value. ``value`` is raw and must never leave the process."""
+
+    entity: str
+    kind: str  # rule-facing classification, e.g. "exposed", "weak_mask", "invalid", "masked"
+    start: int
+    end: int
+    value: str
+    score: float
+    block: Block
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    category: str
+    severity: str
+    message: str
+    entity: str | None
+    evidence: str | None
+    location: dict[str, Any]
+    fingerprint: str
+    record: tuple[Any, ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        location = {k: self.location[k] for k in LOCATION_KEYS if self.location.get(k) is not None}
+        return {
+            "rule_id": self.rule_id,
+            "rule_name": self.rule_name,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "entity": self.entity,
+            "evidence": self.evidence,
+            "location": location,
+            "fingerprint": self.fingerprint,
+        }
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    format: str | None
+    sha256: str | None
+    status: str  # scanned | error | skipped
+    error: str | None
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "format": self.format,
+            "sha256": self.sha256,
+            "status": self.status,
+            "error": self.error,
+            "findings": len(self.findings),
+        }
+
+
+@dataclass(slots=True)
+class Report:
+    files: list[FileResult]
+    tool_version: str
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        return [{"path": r.path, "message": r.error or ""} for r in self.files if r.status == "error"]
+
+    def summary(self) -> dict[str, Any]:
+        by_severity: dict[str, int] = {}
+        by_rule: dict[str, int] = {}
+        findings = self.findings
+        for f in findings:
+            by_severity[f.severity] = by_severity.get(f.severity, 0) + 1
+            by_rule[f.rule_id] = by_rule.get(f.rule_id, 0) + 1
+        return {
+            "files": len(self.files),
+            "findings": len(findings),
+            "by_severity": by_severity,
+            "by_rule": dict(sorted(by_rule.items())),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "tool": {"name": "auditor", "version": self.tool_version},
+            "files": [r.to_dict() for r in self.files],
+            "findings": [f.to_dict() for f in self.findings],
+            "errors": self.errors,
+            "summary": self.summary(),
+        }

@@ -1,0 +1,1 @@
+"""Recognizers: pure check functions plus Presidio wrappers (language ``zh``)."""

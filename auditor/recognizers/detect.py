@@ -1,0 +1,259 @@
+"""Finds identifier candidates in text and classifies them. The scan's hot path.
+
+One regex finds number-like tokens (digits, masks, a trailing X); a second finds
+digit groups split by spaces or hyphens; a third finds spreadsheet-damaged
+scientific notation. Python code only runs per candidate. Offsets are offsets
+in the original text because normalisation never changes the length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from auditor.normalize import fold_width
+from auditor.recognizers import bank, idcard, phone
+from auditor.recognizers.context import (
+    ACCOUNT_CUE,
+    ID_CUE,
+    NEGATIVE_CUE,
+    ContextRules,
+    window_before,
+)
+from auditor.recognizers.regions import province_ok, region_known
+from auditor.recognizers.uscc import uscc_ok
+
+_MASKS = "*×●#○◯■□"
+TOKEN_RE = re.compile(
+    rf"(?<![0-9A-Za-z{_MASKS}])(?<!\d\.)[0-9{_MASKS}][0-9Xx{_MASKS}]{{9,29}}(?![0-9A-Za-z{_MASKS}])(?!\.\d)"
+)
+GROUP_RE = re.compile(r"(?<![0-9A-Za-z.])\d{1,8}(?:[ \-]\d{1,8}){1,6}(?:[Xx](?![0-9A-Za-z]))?(?![0-9A-Za-z])")
+GROUP_PART_RE = re.compile(r"\d+[Xx]?")
+SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
+HAS_CANDIDATE = re.compile(r"[0-9]{4}|[0-9][ \-][0-9]|[0-9][Ee]\+")
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Masking policy: how many characters may stay visible (SPEC §8)."""
+
+    id_keep_first: int = 6
+    id_keep_last: int = 4
+    mobile_keep_first: int = 3
+    mobile_keep_last: int = 4
+    bank_keep_last: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """A classified candidate. ``value`` is the raw compact value: never output it."""
+
+    entity: str
+    kind: str  # exposed | weak_mask | invalid | masked
+    start: int
+    end: int
+    value: str
+    score: float
+    evidence: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """What is known around a candidate: the column header and the text before it."""
+
+    header: str | None
+    before: str
+    in_table: bool
+
+    @property
+    def account(self) -> bool:
+        return bool(self.header and ACCOUNT_CUE.search(self.header)) or bool(ACCOUNT_CUE.search(self.before))
+
+    @property
+    def id_column(self) -> bool:
+        return bool(self.header and ID_CUE.search(self.header)) or bool(ID_CUE.search(self.before))
+
+    @property
+    def negative(self) -> bool:
+        header_negative = bool(self.header and NEGATIVE_CUE.search(self.header))
+        return header_negative or bool(NEGATIVE_CUE.search(self.before[-12:]))
+
+
+class Detector:
+    """Runs the three candidate regexes over a text and classifies each candidate."""
+
+    def __init__(self, policy: Policy | None = None, context: ContextRules | None = None) -> None:
+        self.policy = policy or Policy()
+        self.context = context or ContextRules()
+
+    def detect(
+        self,
+        text: str,
+        header: str | None = None,
+        in_table: bool = False,
+        header_at: Callable[[int], str | None] | None = None,
+    ) -> list[Detection]:
+        """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
+        folded = fold_width(text)
+        if HAS_CANDIDATE.search(folded) is None:
+            return []
+        found: list[Detection] = []
+        taken: list[tuple[int, int]] = []
+        for match in TOKEN_RE.finditer(folded):
+            label = header_at(match.start()) if header_at else header
+            cue = Cue(label, window_before(folded, match.start()), in_table)
+            detection = self.classify(match.group(), match.start(), match.end(), cue)
+            if detection is not None:
+                found.append(detection)
+                taken.append((match.start(), match.end()))
+        for match in GROUP_RE.finditer(folded):
+            label = header_at(match.start()) if header_at else header
+            found.extend(self._grouped(folded, match, label, in_table, taken))
+        for match in SCI_RE.finditer(folded):
+            label = header_at(match.start()) if header_at else header
+            detection = self._scientific(folded, match, label, in_table)
+            if detection is not None:
+                found.append(detection)
+        found.sort(key=lambda d: d.start)
+        return found
+
+    # -- classification -------------------------------------------------
+
+    def classify(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
+        """One compact token (no separators) → a detection, or None if it is nothing personal."""
+        if len(token) == 20 and token[:17].isdigit() and token[17] in "0123456789Xx" and token[18:].isdigit():
+            return self._disability_certificate(token, start, end, cue)
+        if any(c in _MASKS for c in token) or (
+            len(token) != 18 and ("x" in token or "X" in token) and not token.isdigit()
+        ):
+            return self._masked(token, start, end, cue)
+        if len(token) == 18 and idcard.is_masked(token):
+            return self._masked(token, start, end, cue)
+        n = len(token)
+        if not token[:-1].isdigit():
+            return None
+        if n == 18:
+            return self._eighteen(token, start, end, cue)
+        if not token.isdigit():
+            return None
+        if n == 11 and phone.is_mobile(token):
+            return self._mobile(token, start, end, cue)
+        if (n in (13, 15) and token.startswith("86")) or (n == 15 and token.startswith("0086")):
+            number, dropped = phone.strip_country_code(token)
+            if dropped and phone.is_mobile(number):
+                return self._mobile(number, start + dropped, end, cue)
+        if n == 15 and not cue.account:
+            kind = idcard.classify_id15(token)
+            if kind is idcard.IdKind.LEGACY15 and not cue.negative:
+                return self._id(token, start, end, "exposed", 0.85, "（15位旧号码）")
+        return self._account(token, start, end, cue)
+
+    def _eighteen(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
+        kind = idcard.classify_id18(token)
+        if kind is idcard.IdKind.VALID:
+            known = region_known(token[:6])
+            if not known and (cue.negative or cue.account):
+                return self._account(token, start, end, cue)
+            if cue.account and bank.luhn_ok(token) and not cue.id_column:
+                return self._account(token, start, end, cue)
+            return self._id(token, start, end, "exposed", 1.0 if known else 0.85)
+        if token.isdigit() and (cue.account or bank.plausible_card(token)) and not cue.id_column:
+            return self._account(token, start, end, cue)
+        if kind is idcard.IdKind.BAD_CHECK and not cue.negative:
+            return self._id(token, start, end, "invalid", 0.6, "（校验码错误）")
+        if token[:17].isdigit() and uscc_ok(token):
+            return None
+        return self._account(token, start, end, cue) if token.isdigit() else None
+
+    def _disability_certificate(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
+        if idcard.classify_id18(token[:18]) is idcard.IdKind.VALID and re.fullmatch("[1-7][1-4]", token[18:]):
+            evidence = idcard.mask_id(token[:18], self.policy.id_keep_first, self.policy.id_keep_last) + "**"
+            return Detection("OTHER_ID", "exposed", start, end, token, 1.0, evidence, "（残疾人证号）")
+        return self._account(token, start, end, cue) if token.isdigit() else None
+
+    def _id(self, token: str, start: int, end: int, kind: str, score: float, detail: str = "") -> Detection:
+        evidence = idcard.mask_id(token, self.policy.id_keep_first, self.policy.id_keep_last)
+        return Detection("CN_RESIDENT_ID", kind, start, end, token, score, evidence, detail)
+
+    def _mobile(self, number: str, start: int, end: int, cue: Cue) -> Detection | None:
+        if self.context.official_phone_context(cue.header, cue.before, cue.in_table):
+            return None
+        evidence = phone.mask_mobile(number, self.policy.mobile_keep_first, self.policy.mobile_keep_last)
+        return Detection("PHONE_NUMBER", "exposed", start, end, number, 0.75, evidence)
+
+    def _account(self, digits: str, start: int, end: int, cue: Cue) -> Detection | None:
+        if not digits.isdigit():
+            return None
+        account_column = cue.account and 12 <= len(digits) <= 25
+        card = bank.plausible_card(digits) and not cue.negative
+        if not (account_column or card):
+            return None
+        evidence = bank.mask_account(digits, self.policy.bank_keep_last)
+        return Detection("BANK_CARD", "exposed", start, end, digits, 0.8 if card else 0.6, evidence)
+
+    def _masked(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
+        p = self.policy
+        if idcard.plausible_masked_id(token):
+            if idcard.id_mask_ok(token, p.id_keep_first, p.id_keep_last):
+                return Detection("CN_RESIDENT_ID", "masked", start, end, token, 0.5, token)
+            evidence = idcard.mask_id(token, p.id_keep_first, p.id_keep_last)
+            shown = len(idcard.visible_positions(token))
+            return Detection("CN_RESIDENT_ID", "weak_mask", start, end, token, 0.8, evidence, f"（可见{shown}位）")
+        if phone.plausible_masked_mobile(token):
+            if phone.mobile_mask_ok(token, p.mobile_keep_first, p.mobile_keep_last):
+                return Detection("PHONE_NUMBER", "masked", start, end, token, 0.5, token)
+            evidence = phone.mask_mobile(token, p.mobile_keep_first, p.mobile_keep_last)
+            return Detection("PHONE_NUMBER", "weak_mask", start, end, token, 0.7, evidence)
+        return None
+
+    # -- separated digits and damaged numbers ---------------------------
+
+    def _grouped(
+        self, text: str, match: re.Match[str], header: str | None, in_table: bool, taken: list[tuple[int, int]]
+    ) -> Iterator[Detection]:
+        """Digit groups split by spaces or hyphens: try runs of whole groups, longest first."""
+        parts = [(m.start() + match.start(), m.end() + match.start()) for m in GROUP_PART_RE.finditer(match.group())]
+        used = [False] * len(parts)
+        windows = sorted(
+            ((i, j) for i in range(len(parts)) for j in range(i + 1, len(parts))),
+            key=lambda ij: (-(parts[ij[1]][1] - parts[ij[0]][0]), ij[0]),
+        )
+        for i, j in windows:
+            if any(used[i : j + 1]):
+                continue
+            start, end = parts[i][0], parts[j][1]
+            if any(s < end and start < e for s, e in taken):
+                continue
+            compact = "".join(text[s:e] for s, e in parts[i : j + 1])
+            if len(compact) not in (11, 13, 15, 16, 17, 18, 19, 20):
+                continue
+            cue = Cue(header, window_before(text, start), in_table)
+            detection = self.classify(compact, start, end, cue)
+            if detection is not None and detection.kind != "masked" and detection.start == start:
+                for k in range(i, j + 1):
+                    used[k] = True
+                yield Detection(
+                    detection.entity,
+                    detection.kind,
+                    start,
+                    end,
+                    compact,
+                    detection.score,
+                    detection.evidence,
+                    detection.detail,
+                )
+
+    def _scientific(self, text: str, match: re.Match[str], header: str | None, in_table: bool) -> Detection | None:
+        """5.32328E+17: an ID that a spreadsheet stored as a number still shows its region."""
+        digits = match.group(1) + match.group(2)
+        if match.group(3) != "17" or len(digits) < 6 or not province_ok(digits):
+            return None
+        cue = Cue(header, window_before(text, match.start()), in_table)
+        if not (cue.id_column or region_known(digits[:6])) or cue.negative or cue.account:
+            return None
+        evidence = digits[:6] + "************"
+        return Detection(
+            "CN_RESIDENT_ID", "invalid", match.start(), match.end(), digits, 0.5, evidence, "（被表格软件截断）"
+        )

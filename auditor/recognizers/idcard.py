@@ -1,0 +1,110 @@
+"""Resident ID numbers (GB 11643-1999): check digit, dates, masks. Pure functions."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from enum import Enum
+
+from auditor.normalize import MASK_CHARS
+from auditor.recognizers.regions import province_ok, region_known
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+MIN_YEAR = 1880
+BIRTH_DATE = range(6, 14)  # 0-based positions 7–14
+
+
+class IdKind(Enum):
+    VALID = "valid"  # P101
+    LEGACY15 = "legacy15"  # P101
+    BAD_CHECK = "bad_check"  # P103
+    NOT_ID = "not_id"
+
+
+def check_char(body17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    total = sum(int(c) * w for c, w in zip(body17, WEIGHTS, strict=True))
+    return CHECK_CHARS[total % 11]
+
+
+def real_date(yyyymmdd: str, today: _dt.date | None = None) -> bool:
+    if not yyyymmdd.isdigit() or len(yyyymmdd) != 8:
+        return False
+    year, month, day = int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:])
+    try:
+        date = _dt.date(year, month, day)
+    except ValueError:
+        return False
+    return year >= MIN_YEAR and date <= (today or _dt.date.today())
+
+
+def classify_id18(value: str) -> IdKind:
+    """An 18-character digit string (last may be X/x) as a valid, mistyped or non-ID."""
+    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789Xx":
+        return IdKind.NOT_ID
+    if not province_ok(value) or not real_date(value[6:14]):
+        return IdKind.NOT_ID
+    if check_char(value[:17]) == value[17].upper():
+        return IdKind.VALID
+    # A wrong check digit still exposes a person when the region is real.
+    return IdKind.BAD_CHECK if region_known(value[:6]) else IdKind.NOT_ID
+
+
+def classify_id15(value: str) -> IdKind:
+    """Legacy 15-digit number: region + YYMMDD + sequence, no check digit."""
+    if len(value) != 15 or not value.isdigit() or not region_known(value[:6]):
+        return IdKind.NOT_ID
+    return IdKind.LEGACY15 if real_date("19" + value[6:12]) else IdKind.NOT_ID
+
+
+def upgrade15(value: str) -> str:
+    """15 → 18 digits as the public security system does (insert 19, add check)."""
+    body = value[:6] + "19" + value[6:]
+    return body + check_char(body)
+
+
+def visible_positions(value: str) -> frozenset[int]:
+    """0-based positions that show a digit; an X in position 18 is a shown check digit."""
+    last = 17 if len(value) == 18 else -1
+    return frozenset(i for i, c in enumerate(value) if c.isdigit() or (i == last and c in "Xx"))
+
+
+def is_masked(value: str) -> bool:
+    """Contains mask characters; x/X mask everywhere except the check position of 18."""
+    body = value[:17] if len(value) == 18 else value
+    return any(c in MASK_CHARS or c in "Xx" for c in body)
+
+
+def allowed_positions(length: int, keep_first: int, keep_last: int) -> frozenset[int]:
+    return frozenset(range(min(keep_first, length))) | frozenset(range(max(0, length - keep_last), length))
+
+
+def id_mask_ok(value: str, keep_first: int = 6, keep_last: int = 4) -> bool:
+    """A masked 18-char ID complies when it shows no birth-date digit and nothing beyond policy."""
+    shown = visible_positions(value)
+    if shown & set(BIRTH_DATE):
+        return False
+    return shown <= allowed_positions(len(value), keep_first, keep_last)
+
+
+def plausible_masked_id(value: str) -> bool:
+    """An 18-char masked string that could be an ID: visible parts must not contradict one."""
+    if len(value) != 18:
+        return False
+    if not all(c.isdigit() or c in MASK_CHARS or c in "Xx" for c in value):
+        return False
+    if not any(c in MASK_CHARS or c in "Xx" for c in value[:17]):
+        return False
+    if value[0].isdigit() and value[1].isdigit() and not province_ok(value):
+        return False
+    year = value[6:10]
+    if year.isdigit() and not (MIN_YEAR <= int(year) <= _dt.date.today().year):
+        return False
+    month = value[10:12]
+    return not (month.isdigit() and not 1 <= int(month) <= 12)
+
+
+def mask_id(value: str, keep_first: int = 6, keep_last: int = 4) -> str:
+    """Evidence/fix form: keep policy positions, mask the rest with '*'."""
+    allowed = allowed_positions(len(value), keep_first, keep_last)
+    return "".join(c if i in allowed else "*" for i, c in enumerate(value))

@@ -1,0 +1,133 @@
+"""The rule catalogue: rules/*.yaml validated against rules/rule.schema.json.
+
+Rules are data. Code looks codes up here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+class RuleError(Exception):
+    """A rule file is missing, malformed or does not validate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    category: str
+    severity: str
+    enabled: bool
+    entity: str | None
+    title: dict[str, str]
+    description: dict[str, str]
+    rationale: dict[str, str]
+    basis: tuple[str, ...]
+    fix: dict[str, str]
+    message: dict[str, str]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+
+    def render_message(self, evidence: str = "", detail: str = "", lang: str = "zh") -> str:
+        template = self.message.get(lang) or self.message["en"]
+        return template.replace("{evidence}", evidence).replace("{detail}", detail).strip()
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Rule:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            category=data["category"],
+            severity=data["severity"],
+            enabled=data["enabled"],
+            entity=data.get("entity"),
+            title=data["title"],
+            description=data["description"],
+            rationale=data["rationale"],
+            basis=tuple(data["basis"]),
+            fix=data["fix"],
+            message=data["message"],
+            parameters=data.get("parameters") or {},
+            examples=data.get("examples") or {},
+        )
+
+
+def default_rules_dir() -> Path:
+    """rules/ ships inside the wheel as auditor/rules; a source checkout has it at the top."""
+    packaged = Path(__file__).parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).parent.parent / "rules"
+
+
+def _schema(rules_dir: Path) -> dict[str, Any]:
+    schema_path = rules_dir / "rule.schema.json"
+    if not schema_path.is_file():
+        schema_path = default_rules_dir() / "rule.schema.json"
+    return json.loads(schema_path.read_text(encoding="utf-8"))
+
+
+def validate_dir(rules_dir: Path) -> list[str]:
+    """Every problem in a rules directory, as readable lines; empty means valid."""
+    problems: list[str] = []
+    if not rules_dir.is_dir():
+        return [f"{rules_dir}: 不是目录 (not a directory)"]
+    validator = jsonschema.Draft202012Validator(_schema(rules_dir))
+    seen: dict[str, Path] = {}
+    files = sorted(rules_dir.glob("*.yaml")) + sorted(rules_dir.glob("*.yml"))
+    if not files:
+        problems.append(f"{rules_dir}: 没有规则文件 (no rule files)")
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(f"{path.name}: YAML 无法解析 (cannot parse): {exc}")
+            continue
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
+            where = "/".join(str(p) for p in error.path) or "(root)"
+            problems.append(f"{path.name}: {where}: {error.message}")
+        if isinstance(data, dict) and isinstance(data.get("code"), str):
+            code = data["code"]
+            if path.stem != code:
+                problems.append(f"{path.name}: 文件名应为 {code}.yaml (file name must match code)")
+            if code in seen:
+                problems.append(f"{path.name}: 规则代码重复 {code} (duplicate code, also in {seen[code].name})")
+            seen[code] = path
+    return problems
+
+
+def load_rules(rules_dir: Path | None = None) -> dict[str, Rule]:
+    """Load and validate the catalogue; raises RuleError listing every problem."""
+    directory = rules_dir or default_rules_dir()
+    return dict(_load_cached(str(directory.resolve())))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(directory: str) -> tuple[tuple[str, Rule], ...]:
+    rules_dir = Path(directory)
+    problems = validate_dir(rules_dir)
+    if problems:
+        raise RuleError("\n".join(problems))
+    rules: dict[str, Rule] = {}
+    for path in sorted(rules_dir.glob("*.y*ml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rules[data["code"]] = Rule.from_data(data)
+    return tuple(sorted(rules.items()))
+
+
+def ruleset_version(rules: dict[str, Rule]) -> str:
+    """A short hash of the catalogue, so caches know when rules changed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for code, rule in sorted(rules.items()):
+        digest.update(repr((code, rule.severity, rule.enabled, sorted(rule.parameters.items()))).encode())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,85 @@
+"""Pure ID-number functions: check digit, dates, masks (property tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor.recognizers import idcard
+from auditor.recognizers.regions import region_codes
+
+COUNTIES = sorted(c for c in region_codes() if not c.endswith("00"))
+dates = st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31))
+regions = st.sampled_from(COUNTIES)
+seqs = st.integers(0, 999).map(lambda n: f"{n:03d}")
+
+
+def build(region: str, date: dt.date, seq: str) -> str:
+    body = region + date.strftime("%Y%m%d") + seq
+    return body + idcard.check_char(body)
+
+
+def test_known_examples_from_gb11643() -> None:
+    for number in ("11010519491231002X", "440524188001010014", "370101190102039973"):
+        assert idcard.classify_id18(number) is idcard.IdKind.VALID
+
+
+@given(regions, dates, seqs)
+def test_built_numbers_are_valid(region: str, date: dt.date, seq: str) -> None:
+    assert idcard.classify_id18(build(region, date, seq)) is idcard.IdKind.VALID
+
+
+@given(regions, dates, seqs, st.integers(0, 16), st.integers(1, 9))
+def test_any_single_digit_error_is_caught(region: str, date: dt.date, seq: str, pos: int, delta: int) -> None:
+    number = build(region, date, seq)
+    changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
+    assert idcard.classify_id18(changed) is not idcard.IdKind.VALID
+
+
+@given(regions, dates, seqs)
+def test_wrong_check_digit_with_real_region_is_bad_check(region: str, date: dt.date, seq: str) -> None:
+    number = build(region, date, seq)
+    wrong = "0" if number[17] != "0" else "1"
+    assert idcard.classify_id18(number[:17] + wrong) is idcard.IdKind.BAD_CHECK
+
+
+@given(regions, dates.filter(lambda d: d.year < 2000), seqs)
+def test_legacy_15_upgrades_to_a_valid_18(region: str, date: dt.date, seq: str) -> None:
+    legacy = region + date.strftime("%y%m%d") + seq
+    assert idcard.classify_id15(legacy) is idcard.IdKind.LEGACY15
+    assert idcard.classify_id18(idcard.upgrade15(legacy)) is idcard.IdKind.VALID
+
+
+def test_abolished_county_code_is_still_an_id() -> None:
+    body = "510124" + "19800101" + "001"  # 郫县, abolished 2016
+    assert idcard.classify_id18(body + idcard.check_char(body)) is idcard.IdKind.VALID
+
+
+def test_impossible_dates_are_not_ids() -> None:
+    body = "530102" + "19900230" + "123"
+    assert idcard.classify_id18(body + idcard.check_char(body)) is idcard.IdKind.NOT_ID
+
+
+@given(regions, dates, seqs)
+def test_policy_mask_is_compliant_and_hides_birth_date(region: str, date: dt.date, seq: str) -> None:
+    masked = idcard.mask_id(build(region, date, seq))
+    assert len(masked) == 18
+    assert masked[6:14] == "*" * 8
+    assert idcard.is_masked(masked)
+    assert idcard.id_mask_ok(masked)
+
+
+@given(regions, dates, seqs, st.integers(6, 13))
+def test_showing_any_birth_digit_is_weak(region: str, date: dt.date, seq: str, pos: int) -> None:
+    number = build(region, date, seq)
+    masked = idcard.mask_id(number)
+    leaky = masked[:pos] + number[pos] + masked[pos + 1 :]
+    assert not idcard.id_mask_ok(leaky)
+
+
+def test_x_in_check_position_is_a_digit_not_a_mask() -> None:
+    assert not idcard.is_masked("11010519491231002X")
+    assert idcard.is_masked("110105xxxxxxxx002X")
+    assert 17 in idcard.visible_positions("110105********002X")

@@ -1,0 +1,77 @@
+"""Pure phone, bank, USCC and normalisation functions (property tests)."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from auditor.normalize import fold_width
+from auditor.recognizers import bank, phone
+from auditor.recognizers.uscc import CHARSET, WEIGHTS, uscc_ok
+
+digits = st.text("0123456789", min_size=15, max_size=18)
+
+
+def luhn_complete(prefix: str) -> str:
+    return next(prefix + d for d in "0123456789" if bank.luhn_ok(prefix + d))
+
+
+@given(digits)
+def test_luhn_completion_is_valid_and_unique(prefix: str) -> None:
+    completed = luhn_complete(prefix)
+    assert bank.luhn_ok(completed)
+    assert sum(bank.luhn_ok(prefix + d) for d in "0123456789") == 1
+
+
+@given(digits, st.integers(0, 14), st.integers(1, 9))
+def test_luhn_catches_single_digit_errors(prefix: str, pos: int, delta: int) -> None:
+    number = luhn_complete(prefix)
+    changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
+    assert not bank.luhn_ok(changed)
+
+
+@given(st.text("0123456789", min_size=15, max_size=15))
+def test_unionpay_cards_are_plausible(body: str) -> None:
+    assert bank.plausible_card(luhn_complete("62" + body))
+
+
+def test_mobile_allocation() -> None:
+    assert phone.is_mobile("13812345678")
+    assert phone.is_mobile("19912345678")
+    assert not phone.is_mobile("12012345678")
+    assert not phone.is_mobile("15412345678")  # 154 is not allocated
+
+
+@given(st.text("0123456789", min_size=8, max_size=8))
+def test_mobile_policy_mask(tail: str) -> None:
+    number = "138" + tail
+    masked = phone.mask_mobile(number)
+    assert masked == number[:3] + "****" + number[7:]
+    assert phone.mobile_mask_ok(masked)
+    assert not phone.mobile_mask_ok(number[:7] + "****")
+
+
+def _uscc(body: str) -> str:
+    total = sum(CHARSET.index(c) * w for c, w in zip(body, WEIGHTS, strict=True))
+    return body + CHARSET[(31 - total % 31) % 31]
+
+
+@given(st.text(CHARSET, min_size=17, max_size=17))
+def test_uscc_check_character(body: str) -> None:
+    assert uscc_ok(_uscc(body))
+
+
+def test_uscc_worked_example() -> None:
+    assert uscc_ok("91350100M000100Y43")
+    assert not uscc_ok("91350100M000100Y4Z")
+
+
+@given(st.text())
+def test_fold_width_keeps_length(text: str) -> None:
+    assert len(fold_width(text)) == len(text)
+
+
+@given(st.text("0123456789", min_size=1, max_size=30))
+def test_fold_width_maps_fullwidth_digits(ascii_digits: str) -> None:
+    full = "".join(chr(ord(c) + 0xFEE0) for c in ascii_digits)
+    assert fold_width(full) == ascii_digits
