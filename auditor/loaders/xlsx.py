@@ -44,7 +44,7 @@ def cell_text(value: object) -> str:
 
 
 def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     if not data:
         raise LoadError("文件为空（0字节），不是有效的电子表格 (empty file, not a workbook)")
@@ -55,7 +55,7 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     document = Document(path=str(path), format=fmt)
     try:
         for meta in workbook.sheets_metadata:
-            hidden = "Visible" not in str(meta.visible)
+            hidden = meta.visible != SheetVisibleEnum.Visible
             sheet = workbook.get_sheet_by_name(meta.name)
             _add_sheet(document, meta.name, sheet, hidden)
     except LoadError:

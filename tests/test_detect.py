@@ -1,0 +1,90 @@
+"""The detector on real-looking snippets: what must fire, what must not, and where."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.recognizers.detect import Detector
+
+from synth import luhn_complete, make_id
+
+ID = make_id()
+PHONE = "13812345678"
+CARD = luhn_complete("622848000000000000")
+
+
+def kinds(text: str, **kwargs) -> list[tuple[str, str, str]]:
+    return [(d.entity, d.kind, text[d.start : d.end]) for d in Detector().detect(text, **kwargs)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (f"户主张三，身份证号{ID}。", [("CN_RESIDENT_ID", "exposed", ID)]),
+        (f"{ID.lower()}", [("CN_RESIDENT_ID", "exposed", ID.lower())]),
+        ("".join(chr(ord(c) + 0xFEE0) for c in ID), [("CN_RESIDENT_ID", "exposed", None)]),
+        (f"{ID[:4]} {ID[4:8]} {ID[8:12]} {ID[12:16]} {ID[16:]}", [("CN_RESIDENT_ID", "exposed", None)]),
+        (f"{ID[:6]}-{ID[6:14]}-{ID[14:]}", [("CN_RESIDENT_ID", "exposed", None)]),
+        (f"1 {ID} 960", [("CN_RESIDENT_ID", "exposed", ID)]),
+        (f"电话{PHONE}", [("PHONE_NUMBER", "exposed", PHONE)]),
+        ("电话 138 1234 5678", [("PHONE_NUMBER", "exposed", "138 1234 5678")]),
+        (f"+86{PHONE}", [("PHONE_NUMBER", "exposed", PHONE)]),
+        (f"银行卡号{CARD}", [("BANK_CARD", "exposed", CARD)]),
+        ("5.32328E+17", [("CN_RESIDENT_ID", "invalid", "5.32328E+17")]),
+        (f"{ID[:15]}000", [("CN_RESIDENT_ID", "invalid", f"{ID[:15]}000")]),
+        (f"{ID[:6]}{ID[8:17]}", [("CN_RESIDENT_ID", "exposed", f"{ID[:6]}{ID[8:17]}")]),
+        (f"{ID}44", [("OTHER_ID", "exposed", f"{ID}44")]),
+    ],
+)
+def test_fires(text: str, expected: list[tuple[str, str, str | None]]) -> None:
+    found = kinds(text)
+    assert [(e, k) for e, k, _ in found] == [(e, k) for e, k, _ in expected]
+    for (_, _, got), (_, _, want) in zip(found, expected, strict=True):
+        if want is not None:
+            assert got == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "统一社会信用代码：91350100M000100Y43",
+        "订单号：202203011234567890",
+        "发票号码 044031900111",
+        "索引号：11530000MB1234567X/2022-00013",
+        "日期20220301，金额703203.72元，12,345.00元",
+        "统计用区划代码532328101202",
+        "监督电话：13812345678",
+        "咨询电话 0878-1234567",
+        "如有异议请与镇民政办联系，联系电话：13812345678。",
+        "依据国办公开办函〔2021〕30号",
+    ],
+)
+def test_hard_negatives_do_not_fire(text: str) -> None:
+    assert [k for k in kinds(text) if k[1] != "masked"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["530102********123X", "53**************3X", "530102＊＊＊＊＊＊＊＊123X", "138****5678", "138××××5678"],
+)
+def test_compliant_masks_are_never_exposed(text: str) -> None:
+    assert all(kind == "masked" for _, kind, _ in kinds(text))
+
+
+@pytest.mark.parametrize("text", ["5301021990******3X", "530102199001****3X", "1381234****"])
+def test_weak_masks(text: str) -> None:
+    assert [kind for _, kind, _ in kinds(text)] == ["weak_mask"]
+
+
+def test_phone_in_a_contact_column_is_personal() -> None:
+    assert kinds(PHONE, header="联系电话", in_table=True) == [("PHONE_NUMBER", "exposed", PHONE)]
+
+
+def test_any_long_number_in_an_account_column_is_an_account() -> None:
+    assert kinds("123456789012", header="一卡通账号", in_table=True) == [("BANK_CARD", "exposed", "123456789012")]
+
+
+def test_evidence_never_contains_the_raw_value() -> None:
+    for detection in Detector().detect(f"{ID} {PHONE} 卡号{CARD}"):
+        assert detection.evidence != detection.value
+        assert "*" in detection.evidence

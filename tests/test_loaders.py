@@ -1,0 +1,103 @@
+"""Every loader: encodings detected, and each finding located exactly in the source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from synth import make_id
+
+from auditor.engine import scan_paths
+
+ID = make_id()
+
+
+def locations(path: Path) -> list[dict]:
+    report = scan_paths([str(path)])
+    return [f.location for f in report.findings if f.rule_id == "P101"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_text_encodings_and_columns(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_bytes(f"关于低保的公示\n户主：张三，身份证号：{ID}\n".encode(encoding))
+    [loc] = locations(path)
+    assert (loc["line"], loc["column"], loc["end_line"], loc["end_column"]) == (2, 12, 2, 29)
+
+
+def test_csv_rows_count_the_title_and_fields_come_from_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(f"某村2024年低保公示名单,,,\n序号,姓名,身份证号码,金额\n1,张三,{ID},960\n", encoding="gbk")
+    [loc] = locations(path)
+    assert loc["row"] == 3 and loc["field"] == "身份证号码"
+    assert (loc["line"], loc["column"]) == (3, 6)
+
+
+def test_csv_quoted_multiline_records(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text(f'姓名,备注,身份证号码\n张三,"第一行\n第二行",{ID}\n李四,无,{ID}\n', encoding="utf-8")
+    found = locations(path)
+    assert [(loc["row"], loc["line"], loc["field"]) for loc in found] == [(2, 3, "身份证号码"), (3, 4, "身份证号码")]
+
+
+def test_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "list.tsv"
+    path.write_text(f"姓名\t身份证号码\n张三\t{ID}\n", encoding="utf-8")
+    [loc] = locations(path)
+    assert (loc["row"], loc["field"], loc["column"]) == (2, "身份证号码", 4)
+
+
+def test_json_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "data.json"
+    path.write_text(f'{{\n  "姓名": "张三",\n  "身份证号": "{ID}"\n}}\n', encoding="utf-8")
+    [loc] = locations(path)
+    assert (loc["line"], loc["column"]) == (3, 12)
+
+
+def test_html_table_cells_and_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body>\n<p>公示&nbsp;名单</p>\n<table>\n<tr><th>姓名</th><th>身份证号码</th></tr>\n"
+        f"<tr><td>张三</td><td><span>{ID}</span></td></tr>\n</table>\n<p>户主李四 {ID}</p>\n</body></html>\n",
+        encoding="utf-8",
+    )
+    cell, para = locations(path)
+    assert (cell["line"], cell["column"], cell["field"], cell["row"], cell["col"]) == (5, 26, "身份证号码", 2, 2)
+    assert (para["line"], para["column"]) == (7, 9)
+
+
+def test_xlsx_title_row_hidden_sheet_and_numeric_ids(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "低保"
+    sheet["A1"] = "某村低保公示"
+    sheet.merge_cells("A1:C1")
+    sheet.append(["序号", "姓名", "身份证号码"])
+    sheet.append([1, "张三", ID])
+    sheet.append([2, "李四", int(ID[:17] + "0")])
+    hidden = workbook.create_sheet("底稿")
+    hidden.sheet_state = "hidden"
+    hidden["B2"] = ID
+    workbook.save(path)
+    report = scan_paths([str(path)])
+    got = sorted((f.rule_id, f.location["sheet"], f.location["cell"], f.location.get("field")) for f in report.findings)
+    assert got == [
+        ("P101", "低保", "C3", "身份证号码"),
+        ("P101", "底稿", "B2", None),
+        ("P103", "低保", "C4", "身份证号码"),
+        ("P161", "底稿", "B2", None),
+    ]
+
+
+def test_every_match_maps_back_to_the_original_text(tmp_path: Path) -> None:
+    text = f"甲 {ID}\n乙 {ID[:6]} {ID[6:14]} {ID[14:]}\n丙 " + "".join(chr(ord(c) + 0xFEE0) for c in ID) + "\n"
+    path = tmp_path / "mixed.txt"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    for loc in locations(path):
+        line = lines[loc["line"] - 1]
+        span = line[loc["column"] - 1 : loc["end_column"]]
+        assert span[0] not in " 甲乙丙" and span[-1] not in " "
+        assert len(span.replace(" ", "")) == 18

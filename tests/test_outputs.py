@@ -1,0 +1,118 @@
+"""Every output format: schemas validate and no raw personal value ever appears."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+from pathlib import Path
+
+import jsonschema
+import pytest
+from synth import luhn_complete, make_id
+
+from auditor.engine import scan_paths
+from auditor.formatters import FORMATS, formatter_for
+from auditor.rules import load_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "corpora" / "samples"
+RAW_IDS = [make_id(seq=f"{n:03d}") for n in range(5)]
+RAW_PHONE = "13912345678"
+RAW_CARD = luhn_complete("621700000000000000")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small mixed corpus in every text format, plus the shipped samples when present."""
+    root = tmp_path_factory.mktemp("corpus")
+    rows = "\n".join(f"{i},张{i},{v},{RAW_PHONE},{RAW_CARD}" for i, v in enumerate(RAW_IDS))
+    (root / "list.csv").write_text(f"序号,姓名,身份证号码,联系电话,银行账号\n{rows}\n", encoding="utf-8-sig")
+    (root / "notice.txt").write_text(f"拟将张三（{RAW_IDS[0]}，手机{RAW_PHONE}）纳入低保。\n", encoding="gb18030")
+    (root / "page.html").write_text(f"<p>{RAW_IDS[1]}</p><table><tr><td>{RAW_CARD}</td></tr></table>", "utf-8")
+    (root / "data.json").write_text(json.dumps({"id": RAW_IDS[2], "tel": RAW_PHONE}), encoding="utf-8")
+    return root
+
+
+def raw_values(root: Path) -> set[str]:
+    values = set(RAW_IDS) | {RAW_PHONE, RAW_CARD}
+    labels = SAMPLES / "labels.jsonl"
+    if root == SAMPLES and labels.is_file():
+        for line in labels.read_text(encoding="utf-8").splitlines():
+            label = json.loads(line)
+            if label.get("expect") == "finding" and label.get("value"):
+                values.add(re.sub(r"[\s\-]", "", label["value"]))
+    return values
+
+
+def targets(corpus: Path) -> list[Path]:
+    return [corpus, SAMPLES] if SAMPLES.is_dir() else [corpus]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_raw_value_in_any_output_format(corpus: Path, fmt: str) -> None:
+    rules = load_rules()
+    for root in targets(corpus):
+        report = scan_paths([str(root)])
+        assert report.findings, "the corpus must produce findings for this test to mean anything"
+        rendered = formatter_for(fmt)(report, rules)
+        digits_only = re.sub(r"[\s\-]", "", rendered)
+        for value in raw_values(root):
+            assert value not in rendered
+            assert value not in digits_only
+
+
+def test_json_validates_against_the_shipped_schema(corpus: Path) -> None:
+    schema = json.loads((ROOT / "auditor" / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
+    document = json.loads(formatter_for("json")(scan_paths([str(corpus)]), load_rules()))
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+def test_shipped_schema_equals_the_reference(shared_dir: Path) -> None:
+    reference = json.loads((shared_dir / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
+    shipped = json.loads((ROOT / "auditor" / "schemas" / "findings.schema.json").read_text(encoding="utf-8"))
+    assert shipped == reference
+
+
+def test_sarif_validates_against_2_1_0(corpus: Path, shared_dir: Path) -> None:
+    schema = json.loads((shared_dir / "schemas" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+    for root in targets(corpus):
+        log = json.loads(formatter_for("sarif")(scan_paths([str(root)]), load_rules()))
+        jsonschema.Draft4Validator(schema).validate(log)
+        assert len(log["runs"][0]["results"]) == len(scan_paths([str(root)]).findings)
+
+
+def test_fingerprints_are_keyed_and_stable_across_line_shifts(tmp_path: Path) -> None:
+    import hashlib
+
+    from auditor.config import Config
+
+    path = tmp_path / "a.txt"
+    path.write_text(f"{RAW_IDS[0]}\n", encoding="utf-8")
+    first = scan_paths([str(path)]).findings[0].fingerprint
+    path.write_text(f"新增一行\n\n{RAW_IDS[0]}\n", encoding="utf-8")
+    assert scan_paths([str(path)]).findings[0].fingerprint == first
+    assert first not in {
+        hashlib.sha256(RAW_IDS[0].encode()).hexdigest()[:32],
+        hashlib.sha1(RAW_IDS[0].encode()).hexdigest(),
+    }
+    other_key = scan_paths([str(path)], Config(fingerprint_key="another")).findings[0].fingerprint
+    assert other_key != first
+
+
+def test_scan_works_with_network_blocked(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during a scan")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    report = scan_paths([str(p) for p in targets(corpus)])
+    assert report.findings and not report.errors
+
+    from auditor.recognizers.presidio import build_analyzer
+
+    for engine in ("noop", "spacy"):
+        results = build_analyzer(engine).analyze(text=f"身份证{RAW_IDS[0]}", language="zh")
+        assert [r.entity_type for r in results] == ["CN_RESIDENT_ID"]
