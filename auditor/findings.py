@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from auditor.model import Finding
@@ -24,8 +25,15 @@ def fingerprint(key: bytes, *parts: str) -> str:
     A plain hash of an 18-digit ID can be brute-forced (about 1e11 candidates),
     so the key lives in config or the environment, never in the report.
     """
-    message = "\x1f".join(parts).encode("utf-8")
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    mac = _base_mac(key).copy()
+    mac.update("\x1f".join(parts).encode("utf-8"))
+    return mac.hexdigest()[:32]
+
+
+@lru_cache(maxsize=8)
+def _base_mac(key: bytes) -> hmac.HMAC:
+    """The keyed state is computed once per key; each fingerprint copies it."""
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 @dataclass(slots=True)

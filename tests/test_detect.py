@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from synth import luhn_complete, make_id
 
 from auditor.recognizers.detect import Detector
-
-from synth import luhn_complete, make_id
 
 ID = make_id()
 PHONE = "13812345678"

@@ -29,6 +29,7 @@ class DelimitedLocator:
         rows = _first_records(text, delimiter)
         self.header_index = detect_header(rows)
         self.header = header_names(rows, self.header_index)
+        self._fields: dict[int, str | None] = {}
 
     def _record(self, line: int) -> int:
         if self.record_lines is None:
@@ -37,9 +38,11 @@ class DelimitedLocator:
 
     def _field_index(self, record: int, offset: int) -> int:
         first_line = record if self.record_lines is None else self.record_lines[record - 1]
-        begin = self.lines.line_start(first_line)
+        segment = self.text[self.lines.line_start(first_line) : offset]
+        if '"' not in segment:
+            return segment.count(self.delimiter)
         index, quoted = 0, False
-        for char in self.text[begin:offset]:
+        for char in segment:
             if char == '"':
                 quoted = not quoted
             elif char == self.delimiter and not quoted:
@@ -47,9 +50,17 @@ class DelimitedLocator:
         return index
 
     def field_at(self, offset: int) -> str | None:
+        """Header of the column holding ``offset`` (memoised: detection and location both ask)."""
+        if offset not in self._fields:
+            self._fields[offset] = self._field_at(offset)
+        return self._fields[offset]
+
+    def _field_at(self, offset: int) -> str | None:
+        if self.header_index is None:
+            return None
         line, _ = self.lines.line_col(offset)
         record = self._record(line)
-        if self.header_index is None or record <= self.header_index + 1:
+        if record <= self.header_index + 1:
             return None
         index = self._field_index(record, offset)
         return self.header[index] if index < len(self.header) else None

@@ -28,5 +28,5 @@ def plausible_card(digits: str) -> bool:
 
 
 def mask_account(value: str, keep_last: int = 4) -> str:
-    n = len(value)
-    return "".join(c if i >= n - keep_last else "*" for i, c in enumerate(value))
+    last = min(keep_last, len(value))
+    return "*" * (len(value) - last) + value[len(value) - last :]

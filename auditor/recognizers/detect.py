@@ -31,6 +31,7 @@ TOKEN_RE = re.compile(
 GROUP_RE = re.compile(r"(?<![0-9A-Za-z.])\d{1,8}(?:[ \-]\d{1,8}){1,6}(?:[Xx](?![0-9A-Za-z]))?(?![0-9A-Za-z])")
 GROUP_PART_RE = re.compile(r"\d+[Xx]?")
 SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
+_MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
 HAS_CANDIDATE = re.compile(r"[0-9]{4}|[0-9][ \-][0-9]|[0-9][Ee]\+")
 
 
@@ -123,15 +124,12 @@ class Detector:
 
     def classify(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
         """One compact token (no separators) → a detection, or None if it is nothing personal."""
-        if len(token) == 20 and token[:17].isdigit() and token[17] in "0123456789Xx" and token[18:].isdigit():
-            return self._disability_certificate(token, start, end, cue)
-        if any(c in _MASKS for c in token) or (
-            len(token) != 18 and ("x" in token or "X" in token) and not token.isdigit()
-        ):
-            return self._masked(token, start, end, cue)
-        if len(token) == 18 and idcard.is_masked(token):
-            return self._masked(token, start, end, cue)
         n = len(token)
+        if not (token.isdigit() or (n == 18 and token[:17].isdigit())):
+            if _MASK_OR_X.search(token, 0, 17 if n == 18 else n) is not None:
+                return self._masked(token, start, end, cue)
+        if n == 20 and token[:17].isdigit() and token[18:].isdigit() and token[17] in "0123456789Xx":
+            return self._disability_certificate(token, start, end, cue)
         if not token[:-1].isdigit():
             return None
         if n == 18:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from operator import mul
 from enum import Enum
 
 from auditor.normalize import MASK_CHARS
@@ -23,7 +24,7 @@ class IdKind(Enum):
 
 def check_char(body17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(body17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, body17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 
@@ -106,5 +107,7 @@ def plausible_masked_id(value: str) -> bool:
 
 def mask_id(value: str, keep_first: int = 6, keep_last: int = 4) -> str:
     """Evidence/fix form: keep policy positions, mask the rest with '*'."""
-    allowed = allowed_positions(len(value), keep_first, keep_last)
-    return "".join(c if i in allowed else "*" for i, c in enumerate(value))
+    n = len(value)
+    first = min(keep_first, n)
+    last = min(keep_last, n - first)
+    return value[:first] + "*" * (n - first - last) + value[n - last :]

@@ -38,4 +38,6 @@ def mobile_mask_ok(value: str, keep_first: int = KEEP_FIRST, keep_last: int = KE
 
 def mask_mobile(value: str, keep_first: int = KEEP_FIRST, keep_last: int = KEEP_LAST) -> str:
     n = len(value)
-    return "".join(c if i < keep_first or i >= n - keep_last else "*" for i, c in enumerate(value))
+    first = min(keep_first, n)
+    last = min(keep_last, n - first)
+    return value[:first] + "*" * (n - first - last) + value[n - last :]
