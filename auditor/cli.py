@@ -93,6 +93,9 @@ def scan(
     require_workflow: Annotated[
         bool, typer.Option("--require-workflow", help="缺少审核流程记录视为错误 (W201 as error)")
     ] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示每个核一个 (processes; 0 = all cores)")
+    ] = 1,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 (no progress bar)")] = False,
 ) -> None:
     """扫描文件，报告暴露的个人信息等问题 (scan files and report findings)."""
@@ -110,7 +113,10 @@ def scan(
         if raw != "-" and not Path(raw).exists():
             raise _usage_error(f"路径不存在 (no such file or directory): {raw}")
 
-    report = _run(paths, config, rules, show_progress=(not quiet and output is not None) or False)
+    try:
+        report = _run(paths, config, rules, jobs, show_progress=not quiet)
+    except Exception as exc:  # an internal error must never look like "findings" (1) or "clean" (0)
+        raise _usage_error(f"内部错误 (internal error): {type(exc).__name__}: {exc}") from exc
     rendered = formatter_for(output_format.value)(report, rules)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -145,18 +151,18 @@ def _apply_options(
     return config
 
 
-def _run(paths: list[str], config: Config, rules: dict, show_progress: bool) -> Report:
+def _run(paths: list[str], config: Config, rules: dict, jobs: int, show_progress: bool) -> Report:
     from auditor.engine import scan_paths
 
     if not (show_progress and sys.stderr.isatty()):
-        return scan_paths(paths, config, rules)
+        return scan_paths(paths, config, rules, jobs=jobs)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
         TextColumn("扫描中 (scanning)"), BarColumn(), TextColumn("{task.completed} 个文件"), TimeElapsedColumn()
     ) as progress:
         task = progress.add_task("scan", total=None)
-        return scan_paths(paths, config, rules, progress=lambda _: progress.advance(task))
+        return scan_paths(paths, config, rules, progress=lambda _: progress.advance(task), jobs=jobs)
 
 
 @rules_app.command("list")

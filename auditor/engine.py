@@ -7,6 +7,7 @@ is dropped silently — and one bad file never stops the others.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -154,13 +155,54 @@ def scan_paths(
     config: Config | None = None,
     rules: dict[str, Rule] | None = None,
     progress: Callable[[FileResult], None] | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Scan files, directories (recursively) or '-' (stdin) and return the whole report."""
-    scanner = Scanner(config, rules)
-    results: list[FileResult] = []
-    for target in iter_targets(paths):
-        result = scanner.scan_target(target)
-        results.append(result)
-        if progress is not None:
-            progress(result)
+    """Scan files, directories (recursively) or '-' (stdin) and return the whole report.
+
+    ``jobs`` > 1 scans files in that many processes (0 = one per core); the
+    report lists files in the same order either way.
+    """
+    targets = list(iter_targets(paths))
+    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    if workers > 1 and len(targets) > 1 and all(t.path is not None for t in targets):
+        results = _scan_parallel(targets, config, rules, workers, progress)
+    else:
+        scanner = Scanner(config, rules)
+        results = []
+        for target in targets:
+            result = scanner.scan_target(target)
+            results.append(result)
+            if progress is not None:
+                progress(result)
     return Report(results, __version__)
+
+
+_WORKER: Scanner | None = None
+
+
+def _init_worker(config: Config | None, rules: dict[str, Rule] | None) -> None:
+    global _WORKER
+    _WORKER = Scanner(config, rules)
+
+
+def _scan_in_worker(target: Target) -> FileResult:
+    assert _WORKER is not None
+    return _WORKER.scan_target(target)
+
+
+def _scan_parallel(
+    targets: list[Target],
+    config: Config | None,
+    rules: dict[str, Rule] | None,
+    workers: int,
+    progress: Callable[[FileResult], None] | None,
+) -> list[FileResult]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules)) as pool:
+        for result in pool.map(_scan_in_worker, targets, chunksize=4):
+            results.append(result)
+            if progress is not None:
+                progress(result)
+    return results

@@ -157,3 +157,10 @@ def test_pyproject_tool_section_and_policy(runner: CliRunner, files: dict[str, P
     )
     code, report = run(runner, str(files["weak"]))
     assert code == 0 and report["findings"] == []
+
+
+def test_parallel_scan_gives_the_same_report(runner: CliRunner, files: dict[str, Path]) -> None:
+    folder = str(files["leak"].parent)
+    serial = run(runner, folder)
+    parallel = run(runner, folder, "--jobs", "2")
+    assert serial == parallel and serial[0] == 2
