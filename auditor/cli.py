@@ -212,5 +212,22 @@ def rules_validate(directory: Annotated[Path, typer.Argument(help="规则目录 
     typer.echo(f"规则有效 (valid): {count} 条")
 
 
+def _workflow_settings_for(path: Path):
+    from auditor.workflow import WorkflowSettings
+
+    config = resolve_config(None, [str(path)])
+    return WorkflowSettings.from_mapping(config.workflow, require_workflow=config.require_workflow)
+
+
+def _register_workflow() -> None:
+    from auditor.engine import load_document
+    from auditor.workflow.cli import register
+
+    register(app, load_document=load_document, settings_for=_workflow_settings_for)
+
+
+_register_workflow()
+
+
 def main() -> None:
     app()

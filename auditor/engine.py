@@ -15,7 +15,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.checks.privacy import check_privacy
-from auditor.config import Config
+from auditor.config import Config, ConfigError
 from auditor.findings import FindingMaker
 from auditor.loaders import LoadError, format_of, loader_for
 from auditor.model import Document, FileResult, Finding, Report
@@ -23,6 +23,7 @@ from auditor.recognizers.context import ContextRules
 from auditor.recognizers.detect import Detector
 from auditor.rules import Rule, load_rules
 from auditor.selection import enabled_codes
+from auditor.workflow import WorkflowSettings, check_workflow, is_sidecar
 
 # Document formats a disclosure may come in that this version cannot read yet:
 # reported as E001 rather than passed silently.
@@ -63,12 +64,6 @@ def _walk(root: Path) -> Iterator[Path]:
             yield entry
 
 
-def is_sidecar(path: Path) -> bool:
-    """Workflow records (X.ext.workflow.json|yaml|yml) describe documents; they are not documents."""
-    name = path.name.lower()
-    return any(name.endswith(f".workflow.{ext}") for ext in ("json", "yaml", "yml"))
-
-
 class Scanner:
     """Holds what is shared across files: rules, enabled codes, the detector."""
 
@@ -79,13 +74,19 @@ class Scanner:
             self.rules, self.config.select, self.config.ignore, self.config.extend_select, self.config.profile
         )
         self.detector = Detector(self.config.policy, ContextRules(extra_official=self.config.official_contact))
+        try:
+            self.workflow = WorkflowSettings.from_mapping(
+                self.config.workflow, require_workflow=self.config.require_workflow
+            )
+        except ValueError as exc:
+            raise ConfigError(f"workflow 配置无效 (invalid workflow config): {exc}") from exc
         self.extra_checks = _extra_checks()
 
     def maker(self, display: str) -> FindingMaker:
         return FindingMaker(self.rules, display, self.config.key_bytes(), self.config.severity)
 
     def scan_target(self, target: Target) -> FileResult:
-        if target.path is not None and is_sidecar(target.path) and not target.explicit:
+        if target.path is not None and is_sidecar(target.path):
             return FileResult(target.display, None, None, "skipped", "工作流程记录（附属文件）(workflow sidecar)")
         fmt = "txt" if target.path is None else format_of(target.path)
         if fmt is None and target.path is not None:
@@ -129,7 +130,7 @@ ExtraCheck = Callable[[Scanner, Document, Target, FindingMaker], list[Finding]]
 
 def _extra_checks() -> list[ExtraCheck]:
     """Document-level checks beyond privacy (annual report, workflow) plug in here."""
-    checks: list[ExtraCheck] = []
+    checks: list[ExtraCheck] = [_workflow_check]
     try:
         from auditor.checks.annual_report import check_annual_report
     except ImportError:
@@ -137,6 +138,23 @@ def _extra_checks() -> list[ExtraCheck]:
     else:
         checks.append(lambda scanner, document, target, make: check_annual_report(document, make))
     return checks
+
+
+def _workflow_check(scanner: Scanner, document: Document, target: Target, make: FindingMaker) -> list[Finding]:
+    if target.path is None:
+        return []  # stdin has no sidecar and no file hash to compare
+    return check_workflow(target.path, document, make, scanner.workflow)
+
+
+def load_document(path: Path) -> Document | None:
+    """One file as a Document (for `auditor sign` / `workflow show`); None if unsupported or unreadable."""
+    fmt = format_of(path)
+    if fmt is None:
+        return None
+    try:
+        return loader_for(fmt)(path, fmt, path.read_bytes())
+    except (LoadError, OSError, ValueError):
+        return None
 
 
 def _unsupported_message(path: Path) -> str:

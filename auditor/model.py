@@ -104,14 +104,19 @@ class LineIndex:
 
 
 class TextLocator:
-    """Whole text file as one block: line/column from offsets; each line is a record."""
+    """Whole text file as one block: line/column from offsets; each line is a record.
 
-    __slots__ = ("_index", "_text")
+    Lines of a plain-text table (tab- or ``|``-separated, as pasted from a
+    spreadsheet or written in Markdown) also get the column header as field.
+    """
+
+    __slots__ = ("_headers", "_index", "_text")
     in_table = False
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._index: LineIndex | None = None
+        self._headers: dict[int, list[str] | None] = {}
 
     @property
     def index(self) -> LineIndex:
@@ -122,11 +127,44 @@ class TextLocator:
     def locate(self, start: int, end: int) -> Position:
         line, column = self.index.line_col(start)
         end_line, end_column = self.index.line_col(max(start, end - 1))
-        location = {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
-        return Position(location, ("line", line))
+        location: dict[str, Any] = {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
+        field = self.field_at(start)
+        if field is not None:
+            location["field"] = field
+        return Position(location, ("line", line), field)
+
+    def _line_text(self, line: int) -> str:
+        start = self.index.line_start(line)
+        end = self._text.find("\n", start)
+        return self._text[start : end if end != -1 else len(self._text)].rstrip("\r")
 
     def field_at(self, offset: int) -> str | None:
-        return None
+        line, column = self.index.line_col(offset)
+        text = self._line_text(line)
+        delimiter = "\t" if "\t" in text else "|" if text.count("|") >= 2 else None
+        if delimiter is None:
+            return None
+        header = self._header_for(line, delimiter)
+        if header is None:
+            return None
+        index = text.count(delimiter, 0, column - 1) - (1 if delimiter == "|" and text.lstrip().startswith("|") else 0)
+        return header[index] if 0 <= index < len(header) and header[index] else None
+
+    def _header_for(self, line: int, delimiter: str) -> list[str] | None:
+        """First line of the contiguous table block holding ``line`` (markdown rule lines skipped)."""
+        first = line
+        while first > 1 and delimiter in self._line_text(first - 1) and line - first < 100_000:
+            first -= 1
+        if first in self._headers:
+            return self._headers[first]
+        if first == line:
+            self._headers[first] = None
+            return None
+        cells = [c.strip() for c in self._line_text(first).strip().strip("|").split(delimiter)]
+        digits = sum(ch.isdigit() for ch in "".join(cells))
+        header = cells if digits <= len("".join(cells)) // 4 else None
+        self._headers[first] = header
+        return header
 
 
 @dataclass(slots=True)

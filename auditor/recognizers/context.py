@@ -50,7 +50,7 @@ class ContextRules:
             return True
         if any(w in before for w in words):
             return True
-        if in_table:
+        if header is not None and CONTACT_CUE.search(header):
             return False  # a 联系电话 column beside residents' names is personal
         cues = list(CONTACT_CUE.finditer(before))
         return bool(cues) and OFFICE_CUE.search(before, 0, cues[-1].start()) is not None

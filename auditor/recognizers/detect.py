@@ -104,7 +104,7 @@ class Detector:
         taken: list[tuple[int, int]] = []
         for match in TOKEN_RE.finditer(folded):
             label = header_at(match.start()) if header_at else header
-            cue = Cue(label, window_before(folded, match.start()), in_table)
+            cue = Cue(label, window_before(folded, match.start()), in_table or label is not None)
             detection = self.classify(match.group(), match.start(), match.end(), cue)
             if detection is not None:
                 found.append(detection)

@@ -1,0 +1,148 @@
+"""Scanner throughput against a single bare regex pass over the same text (SPEC §9).
+
+    python bench/bench_scan.py [--corpus /tmp/bench] [--size-mb 50]
+
+Generates the benchmark corpus if it is absent (corpora/generate.py --bench),
+times ``scan_paths`` over it in-process, then extracts the same text (text files
+decoded, xlsx cell strings via python_calamine) and times one
+``re.finditer(r'\\d{17}[\\dXx]')`` pass over it. Target: the scanner within 5× of
+that regex pass. Prints numbers; asserts nothing (benchmarks are not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import re
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BARE_REGEX = re.compile(r"\d{17}[\dXx]")
+TEXT_SUFFIXES = {".txt", ".md", ".csv", ".tsv", ".json", ".html", ".htm"}
+TARGET_RATIO = 5.0
+
+
+def load_generator() -> ModuleType:
+    """corpora/ is not a package; load generate.py by path."""
+    spec = importlib.util.spec_from_file_location("corpus_generate", ROOT / "corpora" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def ensure_corpus(corpus: Path, size_mb: float) -> None:
+    """Generate the corpus unless a complete one of the requested size is already there."""
+    manifest = corpus.parent / f"{corpus.name}.manifest"
+    if corpus.is_dir() and manifest.exists() and f"size_mb={size_mb}\n" in manifest.read_text(encoding="utf-8"):
+        return
+    print(f"generating a {size_mb:g} MB bench corpus in {corpus} …", flush=True)
+    files, total = load_generator().generate_bench(corpus, size_mb)
+    print(f"  {files} files, {total / 1e6:.1f} MB", flush=True)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("*") if p.is_file())
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (BOM stripped) when it decodes, else GB18030, which covers GBK."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", errors="replace")
+
+
+def xlsx_text(path: Path) -> str:
+    """Every sheet's cells (hidden sheets too) as tab/newline-joined strings."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(path))
+    lines = []
+    for name in wb.sheet_names:
+        for row in wb.get_sheet_by_name(name).to_python():
+            lines.append("\t".join(cell_text(c) for c in row))
+    return "\n".join(lines)
+
+
+def cell_text(value: Any) -> str:
+    """Numbers as a spreadsheet shows whole numbers, so 13812345678.0 reads 13812345678."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def extract(files: list[Path]) -> Iterator[str]:
+    for path in files:
+        if path.suffix.lower() == ".xlsx":
+            yield xlsx_text(path)
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            yield decode(path.read_bytes())
+
+
+def time_scan(corpus: Path) -> tuple[float, int, int]:
+    """Seconds for scan_paths over the corpus; findings; files that failed."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from auditor.engine import scan_paths
+
+    gc.collect()
+    start = time.perf_counter()
+    report = scan_paths([str(corpus)], config=None)
+    seconds = time.perf_counter() - start
+    failed = sum(1 for r in report.files if r.status == "error")
+    return seconds, len(report.findings), failed
+
+
+def time_regex(texts: list[str], repeat: int) -> tuple[float, int]:
+    """Best-of-``repeat`` seconds for one bare regex pass over all texts; match count."""
+    best, count = float("inf"), 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = sum(1 for text in texts for _ in BARE_REGEX.finditer(text))
+        best = min(best, time.perf_counter() - start)
+    return best, count
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench"))
+    parser.add_argument("--size-mb", type=float, default=50.0)
+    parser.add_argument("--repeat", type=int, default=3, help="regex passes; the best is kept")
+    args = parser.parse_args(argv)
+
+    ensure_corpus(args.corpus, args.size_mb)
+    files = corpus_files(args.corpus)
+    disk_mb = sum(p.stat().st_size for p in files) / 1e6
+
+    scan_s, findings, failed = time_scan(args.corpus)
+    start = time.perf_counter()
+    texts = list(extract(files))
+    extract_s = time.perf_counter() - start
+    text_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    regex_s, matches = time_regex(texts, args.repeat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    ratio = scan_s / regex_s if regex_s else float("inf")
+    print(f"corpus          {args.corpus}: {len(files)} files, {disk_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
+    print(f"auditor scan    {scan_s:8.2f} s  {text_mb / scan_s:8.1f} MB/s  {findings} findings, {failed} files failed")
+    print(f"bare regex      {regex_s:8.2f} s  {text_mb / regex_s:8.1f} MB/s  {matches} matches (best of {args.repeat})")
+    both_s = extract_s + regex_s
+    print(f"extract+regex   {both_s:8.2f} s  {text_mb / both_s:8.1f} MB/s  (decoding and xlsx reading included)")
+    verdict = "met" if ratio <= TARGET_RATIO else "NOT met"
+    print(f"ratio           scan / bare regex = {ratio:.1f}× (target ≤ {TARGET_RATIO:g}×: {verdict})")
+    print(f"                scan / (extract + regex) = {scan_s / both_s:.1f}×")
+    print(f"peak RSS        {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1704 @@
+"""Deterministic generator of the labelled sample corpus and of the benchmark corpus.
+
+    python corpora/generate.py --out corpora/samples          # small labelled corpus
+    python corpora/generate.py --bench --out /tmp/bench --size-mb 50
+
+Everything is synthetic. Names are random pairs of common characters; resident ID
+numbers use real GB/T 2260 county codes (some abolished) and correct GB 11643
+check digits, so a scanner has to treat them as real exposures; bank cards are
+Luhn-valid; hard negatives (统一社会信用代码, order and invoice numbers, dates,
+amounts, 统计用区划代码 …) are rejected and redrawn whenever they could be read
+as an ID, a mobile or a card. Values are written through placeholders so each
+label knows exactly where its value sits (line/column or sheet/cell).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import html
+import io
+import json
+import random
+import re
+import sys
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CODES_TSV = ROOT / "auditor" / "data" / "gbt2260_codes.tsv"
+SAMPLE_SEED = 20230301
+BENCH_SEED = 20240615
+FIXED_TIME = dt.datetime(2023, 3, 1, 9, 0, 0)
+ZIP_TIME = (2023, 3, 1, 9, 0, 0)
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+FULLWIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+# Common allocations only (no 1349 / 174 satellite blocks), all inside the 2023 MIIT table.
+MOBILE_PREFIXES = tuple(
+    [f"13{d}" for d in "012356789"]
+    + ["147", "150", "151", "152", "153", "155", "156", "157", "158", "159", "166"]
+    + ["173", "175", "176", "177", "178", "180", "181", "182", "183", "187", "188", "189"]
+    + ["191", "193", "195", "198", "199"]
+)
+MOBILE_RE = re.compile(r"1(3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}")
+BANK_BINS = (
+    ("622848", 19),
+    ("622202", 19),
+    ("621700", 19),
+    ("623052", 19),
+    ("622188", 19),
+    ("621799", 19),
+    ("622908", 18),
+    ("625965", 16),
+    ("436742", 16),
+    ("427020", 16),
+    ("524047", 16),
+    ("552599", 16),
+)
+TEXT_FORMATS = ("txt", "md", "csv", "tsv", "json", "html")
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "gbk")
+PLACEHOLDER = re.compile(r"@@(\d+)@@")
+LONG_DIGITS = re.compile(r"[0-9０-９]{8,}")
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+    "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史"
+    "陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红梅建国志强海燕春花"
+    "文丽永明正荣家兴德顺国富金凤晓东小龙云飞光辉宝山成林学文桂芝绍华应祥开珍有才发贵"
+)
+VILLAGES = (
+    "龙泉村",
+    "石桥村",
+    "新庄村",
+    "河口村",
+    "大坪村",
+    "小河村",
+    "马街村",
+    "黄草坝村",
+    "松林村",
+    "李家湾村",
+    "张家村",
+    "白石岩村",
+    "凉水井村",
+    "团结社区",
+    "老城社区",
+    "上营村",
+    "下营村",
+    "水塘村",
+)
+SCHOOLS = ("镇中心小学", "镇第一中学", "县第二中学", "村完小", "县民族中学")
+TOWNS = (
+    ("qingshui", "清水镇"),
+    ("longquan", "龙泉镇"),
+    ("shimen", "石门乡"),
+    ("baisha", "白沙镇"),
+    ("xinhua", "新华乡"),
+    ("dongshan", "东山镇"),
+)
+
+# ---------------------------------------------------------------------------
+# Check digits and look-alike tests (pure functions)
+# ---------------------------------------------------------------------------
+
+
+def id_check_char(body: str) -> str:
+    """GB 11643 MOD 11-2 check character of a 17-digit body."""
+    return ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+
+
+def luhn_valid(digits: str) -> bool:
+    """Luhn (mod 10) test, as UnionPay and Visa/Mastercard numbers satisfy."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def luhn_complete(partial: str) -> str:
+    """Append the digit that makes ``partial`` Luhn-valid."""
+    return next(partial + c for c in "0123456789" if luhn_valid(partial + c))
+
+
+def uscc_check_char(body: str) -> str:
+    """GB 32100 check character of a 17-character 统一社会信用代码 body."""
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def plausible_date(text: str) -> bool:
+    """True for a real calendar date YYYYMMDD (or YYMMDD read as 19YY) from 1880 on."""
+    if len(text) == 6:
+        text = "19" + text
+    if len(text) != 8 or not text.isdigit():
+        return False
+    try:
+        day = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return False
+    return 1880 <= day.year <= 2030
+
+
+def looks_like_id(text: str, known: frozenset[str]) -> bool:
+    """True when a digit string (or its first 18) could pass as an 18/15-digit ID shape.
+
+    Hard negatives and bank numbers must fail this, otherwise a correct scanner
+    could legitimately call them P101/P103 and the label would be wrong.
+    """
+    for length, date_len in ((18, 8), (15, 6)):
+        head = text[:length]
+        if len(head) == length and head[:6] in known and plausible_date(head[6 : 6 + date_len]):
+            return True
+    return False
+
+
+def bank_like(digits: str) -> bool:
+    """True when a scanner may call a digit string a card: Luhn-valid, 16-19 digits.
+
+    Any prefix counts (2-series Mastercard, 9-series domestic cards exist), so
+    negatives and wrong-check IDs are kept clear of every Luhn-valid length.
+    """
+    return digits.isdigit() and 16 <= len(digits) <= 19 and luhn_valid(digits)
+
+
+# ---------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Regions:
+    """County-level GB/T 2260 codes: current ones, abolished ones, and every known code."""
+
+    current: tuple[tuple[str, str], ...]
+    abolished: tuple[tuple[str, str], ...]
+    known: frozenset[str]
+
+    def name(self, code: str) -> str:
+        """Name of a county code (for titles)."""
+        for c, n in self.current + self.abolished:
+            if c == code:
+                return n
+        return code
+
+
+def load_regions(path: Path = CODES_TSV) -> Regions:
+    """Read the code table the scanner ships; keep county-level rows (not 市辖区)."""
+    current: list[tuple[str, str]] = []
+    abolished: list[tuple[str, str]] = []
+    known: set[str] = set()
+    with path.open(encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            code, name, flag = line.rstrip("\n").split("\t")[:3]
+            known.add(code)
+            if code[4:] == "00" or name == "市辖区" or code[:2] in ("71", "81", "82"):
+                continue
+            (current if flag.strip() == "1" else abolished).append((code, name))
+    return Regions(tuple(sorted(current)), tuple(sorted(abolished)), frozenset(known))
+
+
+# ---------------------------------------------------------------------------
+# Values and documents
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Val:
+    """One labelled value as written in the file.
+
+    ``number`` stores it as a number (xlsx, JSON). ``lead`` counts leading
+    characters that are not part of the located value: a ``+86`` country code
+    is not personal data, so a mobile is located at its own first digit.
+    """
+
+    text: str
+    entity: str
+    rule_id: str | None
+    expect: str  # finding | masked | negative
+    kind: str
+    number: bool = False
+    lead: int = 0
+
+
+Part = str | Val
+Cell = str | Val | list[Part]
+
+
+@dataclass(slots=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Cell]]
+
+
+@dataclass(slots=True)
+class Doc:
+    """Format-neutral content: a title, paragraphs, an optional table, closing paragraphs."""
+
+    kind: str
+    title: str
+    intro: list[list[Part]]
+    table: Table | None
+    outro: list[list[Part]]
+    village: str = ""
+
+
+@dataclass(slots=True)
+class Town:
+    slug: str
+    name: str
+    county: str
+    county_name: str
+    villages: list[str]
+    uscc: str = ""
+
+
+ID_STYLES: dict[str, dict[str, int]] = {
+    "exposed": {
+        "id_plain": 40,
+        "id_x_upper": 8,
+        "id_x_lower": 4,
+        "id_fullwidth": 4,
+        "id_spaced": 4,
+        "id_spaced_684": 2,
+        "id_hyphen": 4,
+        "id_legacy15": 4,
+        "id_abolished": 6,
+        "id_bad_check": 5,
+        "id_zeros": 3,
+    },
+    "weak": {
+        "id_weak_ym": 5,
+        "id_weak_year": 5,
+        "id_weak_tail": 4,
+        "id_weak_7_4": 3,
+        "id_weak_day": 3,
+        "id_weak_fw": 2,
+        "mask_6_4": 4,
+    },
+    "masked": {
+        "mask_6_4": 8,
+        "mask_2_3": 3,
+        "mask_2_2": 2,
+        "mask_last4": 2,
+        "mask_fw": 2,
+        "mask_times": 2,
+        "mask_dot": 2,
+        "mask_xchar": 1,
+        "mask_x_check": 2,
+    },
+}
+PHONE_STYLES: dict[str, dict[str, int]] = {
+    "exposed": {
+        "phone_plain": 30,
+        "phone_spaced": 4,
+        "phone_hyphen": 4,
+        "phone_plus86": 3,
+        "phone_plus86_compact": 2,
+        "phone_plus86_hyphen": 2,
+    },
+    "weak": {
+        "phone_weak_7": 5,
+        "phone_weak_5_4": 3,
+        "phone_weak_6_4": 3,
+        "phone_weak_9": 2,
+        "pmask_3_4": 3,
+    },
+    "masked": {
+        "pmask_3_4": 8,
+        "pmask_fw": 2,
+        "pmask_times": 1,
+        "pmask_dot": 1,
+        "pmask_last4": 2,
+    },
+}
+BANK_STYLES: dict[str, dict[str, int]] = {
+    "exposed": {"card_plain": 20, "card_spaced": 5, "card_visa_master": 3},
+    "weak": {"card_plain": 4, "cmask_4_4": 4, "cmask_last4": 4},
+    "masked": {"cmask_4_4": 4, "cmask_last4": 4, "cmask_fw": 2, "cmask_dot": 2},
+}
+ACCOUNT_STYLES: dict[str, dict[str, int]] = {
+    "exposed": {"card_plain": 12, "card_spaced": 3, "account_nonluhn": 8},
+    "weak": {"card_plain": 3, "account_nonluhn": 3, "cmask_4_4": 4, "cmask_last4": 4},
+    "masked": BANK_STYLES["masked"],
+}
+for _styles in (ID_STYLES, PHONE_STYLES, BANK_STYLES, ACCOUNT_STYLES):
+    _mixed: dict[str, int] = {}
+    for _weights in list(_styles.values()):
+        for _kind, _w in _weights.items():
+            _mixed[_kind] = _mixed.get(_kind, 0) + _w
+    _styles["mixed"] = _mixed
+NON_ASCII_KINDS = frozenset(
+    {"id_fullwidth", "id_weak_fw", "mask_fw", "mask_times", "mask_dot"}
+    | {"pmask_fw", "pmask_times", "pmask_dot", "cmask_fw", "cmask_dot"}
+)
+NEGATIVE_ENTITY = {
+    "amount": "BANK_CARD",
+    "landline": "PHONE_NUMBER",
+    "official_mobile": "PHONE_NUMBER",
+}
+
+
+class Gen:
+    """Seeded source of every synthetic value; one instance per corpus run."""
+
+    def __init__(self, seed: int, regions: Regions) -> None:
+        self.rng = random.Random(seed)
+        self.regions = regions
+        self.county = "532328"
+        self.ascii_only = False
+
+    # -- basics ---------------------------------------------------------------
+
+    def pick(self, weights: dict[str, int]) -> str:
+        """Weighted choice over sorted keys (sorted so dict order never matters)."""
+        keys = sorted(k for k in weights if not (self.ascii_only and k in NON_ASCII_KINDS))
+        return self.rng.choices(keys, [weights[k] for k in keys])[0]
+
+    def digits(self, n: int) -> str:
+        return "".join(self.rng.choice("0123456789") for _ in range(n))
+
+    def name(self) -> str:
+        """A synthetic two- or three-character name."""
+        given = self.rng.choice(GIVEN) + (self.rng.choice(GIVEN) if self.rng.random() < 0.7 else "")
+        return self.rng.choice(SURNAMES) + given
+
+    def birth(self, lo: int = 1935, hi: int = 2010) -> dt.date:
+        start = dt.date(lo, 1, 1).toordinal()
+        return dt.date.fromordinal(start + self.rng.randrange(dt.date(hi, 12, 31).toordinal() - start))
+
+    def region(self) -> str:
+        """Mostly the town's county, sometimes a person registered elsewhere."""
+        if self.rng.random() < 0.8:
+            return self.county
+        return self.rng.choice(self.regions.current)[0]
+
+    # -- resident IDs ---------------------------------------------------------
+
+    def valid_id(self, region: str | None = None, lo: int = 1935, hi: int = 2010, want_x: bool = False) -> str:
+        """A GB 11643-valid 18-character ID; ``want_x`` forces the X check character."""
+        region = region or self.region()
+        born = self.birth(lo, hi).strftime("%Y%m%d")
+        while True:
+            body = region + born + f"{self.rng.randrange(1, 1000):03d}"
+            check = id_check_char(body)
+            if not want_x or check == "X":
+                return body + check
+
+    def wrong_check_id(self) -> str:
+        """Real region and date, wrong check character, and not readable as a card."""
+        while True:
+            good = self.valid_id()
+            wrong = self.rng.choice([c for c in "0123456789" if c != good[-1]])
+            value = good[:17] + wrong
+            if not bank_like(value):
+                return value
+
+    def zeroed_id(self) -> str:
+        """An ID whose last three digits became 000 (spreadsheet float damage)."""
+        while True:
+            value = self.valid_id()[:15] + "000"
+            if id_check_char(value[:17]) != "0" and not bank_like(value):
+                return value
+
+    def legacy_id(self) -> str:
+        """A 15-digit pre-1999 number: region + YYMMDD + sequence."""
+        born = self.birth(1935, 1984).strftime("%y%m%d")
+        return self.region() + born + f"{self.rng.randrange(1, 1000):03d}"
+
+    def id_val(self, kind: str, lo: int = 1935, hi: int = 2010) -> Val:
+        """Render one ID-number variant and label it with the rule it should trigger."""
+        v = self.valid_id(lo=lo, hi=hi, want_x=kind in ("id_x_upper", "id_x_lower", "mask_x_check"))
+        exposed: dict[str, Callable[[], str]] = {
+            "id_plain": lambda: v,
+            "id_x_upper": lambda: v,
+            "id_x_lower": lambda: v.lower(),
+            "id_fullwidth": lambda: v.translate(FULLWIDTH),
+            "id_spaced": lambda: f"{v[:4]} {v[4:8]} {v[8:12]} {v[12:16]} {v[16:]}",
+            "id_spaced_684": lambda: f"{v[:6]} {v[6:14]} {v[14:]}",
+            "id_hyphen": lambda: f"{v[:6]}-{v[6:14]}-{v[14:]}",
+            "id_legacy15": self.legacy_id,
+            "id_abolished": lambda: self.valid_id(self.rng.choice(self.regions.abolished)[0], lo, hi),
+        }
+        weak = {
+            "id_weak_ym": v[:12] + "****" + v[16:],
+            "id_weak_year": v[:10] + "******" + v[16:],
+            "id_weak_tail": v[:14] + "****",
+            "id_weak_7_4": v[:7] + "*******" + v[14:],
+            "id_weak_day": v[:6] + "******" + v[12:],
+            "id_weak_fw": v[:12] + "＊＊＊＊" + v[16:],
+        }
+        masked = {
+            "mask_6_4": v[:6] + "*" * 8 + v[14:],
+            "mask_x_check": v[:6] + "*" * 8 + v[14:],
+            "mask_2_3": v[:2] + "*" * 13 + v[15:],
+            "mask_2_2": v[:2] + "*" * 14 + v[16:],
+            "mask_last4": "*" * 14 + v[14:],
+            "mask_fw": v[:6] + "＊" * 8 + v[14:],
+            "mask_times": v[:6] + "×" * 8 + v[14:],
+            "mask_dot": v[:2] + "●" * 13 + v[15:],
+            "mask_xchar": v[:6] + "x" * 8 + v[14:],
+        }
+        if kind in exposed:
+            return Val(exposed[kind](), "CN_RESIDENT_ID", "P101", "finding", kind)
+        if kind in weak:
+            return Val(weak[kind], "CN_RESIDENT_ID", "P102", "finding", kind)
+        if kind == "id_bad_check":
+            return Val(self.wrong_check_id(), "CN_RESIDENT_ID", "P103", "finding", kind)
+        if kind in ("id_zeros", "id_numeric"):
+            number = kind == "id_numeric"
+            return Val(self.zeroed_id(), "CN_RESIDENT_ID", "P103", "finding", kind, number)
+        return Val(masked[kind], "CN_RESIDENT_ID", None, "masked", kind)
+
+    # -- phones ---------------------------------------------------------------
+
+    def mobile(self) -> str:
+        return self.rng.choice(MOBILE_PREFIXES) + self.digits(8)
+
+    def landline(self) -> str:
+        """Office fixed line: 0878 with 7 digits, or 0871 with 8 digits."""
+        if self.rng.random() < 0.7:
+            return f"0878-{self.rng.choice('3456789')}{self.digits(6)}"
+        return f"0871-6{self.digits(7)}"
+
+    def phone_val(self, kind: str) -> Val:
+        """Render one mobile variant and label it."""
+        p = self.mobile()
+        exposed = {
+            "phone_plain": p,
+            "phone_number": p,
+            "phone_spaced": f"{p[:3]} {p[3:7]} {p[7:]}",
+            "phone_hyphen": f"{p[:3]}-{p[3:7]}-{p[7:]}",
+            "phone_plus86": f"+86 {p[:3]} {p[3:7]} {p[7:]}",
+            "phone_plus86_compact": "+86" + p,
+            "phone_plus86_hyphen": f"+86-{p[:3]}-{p[3:7]}-{p[7:]}",
+        }
+        weak = {
+            "phone_weak_7": p[:7] + "****",
+            "phone_weak_5_4": p[:5] + "**" + p[7:],
+            "phone_weak_6_4": p[:6] + "*" + p[7:],
+            "phone_weak_9": p[:7] + "**" + p[9:],
+        }
+        masked = {
+            "pmask_3_4": p[:3] + "****" + p[7:],
+            "pmask_fw": p[:3] + "＊＊＊＊" + p[7:],
+            "pmask_times": p[:3] + "××××" + p[7:],
+            "pmask_dot": p[:3] + "●●●●" + p[7:],
+            "pmask_last4": "*******" + p[7:],
+        }
+        if kind in exposed:
+            text = exposed[kind]
+            lead = len(text) - len(text.lstrip("+86 -")) if text.startswith("+86") else 0
+            return Val(text, "PHONE_NUMBER", "P111", "finding", kind, kind == "phone_number", lead)
+        if kind in weak:
+            return Val(weak[kind], "PHONE_NUMBER", "P112", "finding", kind)
+        return Val(masked[kind], "PHONE_NUMBER", None, "masked", kind)
+
+    # -- bank cards -----------------------------------------------------------
+
+    def card(self, prefixes: Sequence[tuple[str, int]] = BANK_BINS) -> str:
+        """A Luhn-valid card number that cannot be read as an ID number."""
+        while True:
+            bin_, length = self.rng.choice(prefixes)
+            value = luhn_complete(bin_ + self.digits(length - len(bin_) - 1))
+            if not looks_like_id(value, self.regions.known):
+                return value
+
+    def account(self) -> str:
+        """A non-Luhn 12-22-digit passbook / 一卡通 account, never ID-, phone- or card-shaped."""
+        while True:
+            length = self.rng.choice((12, 13, 14, 16, 17, 19, 20, 21, 22))
+            value = self.rng.choice("123789") + self.digits(length - 1)
+            if not luhn_valid(value) and not looks_like_id(value, self.regions.known) and not value.startswith("86"):
+                return value
+
+    def bank_val(self, kind: str) -> Val:
+        """Render one bank-number variant and label it."""
+        if kind == "account_nonluhn":
+            return Val(self.account(), "BANK_CARD", "P121", "finding", kind)
+        if kind == "card_visa_master":
+            four_five = [b for b in BANK_BINS if b[0][0] in "45"]
+            return Val(self.card(four_five), "BANK_CARD", "P121", "finding", kind)
+        c = self.card()
+        if kind == "card_plain":
+            return Val(c, "BANK_CARD", "P121", "finding", kind)
+        if kind == "card_spaced":
+            spaced = " ".join(c[i : i + 4] for i in range(0, len(c), 4))
+            return Val(spaced, "BANK_CARD", "P121", "finding", kind)
+        masked = {
+            "cmask_4_4": f"{c[:4]} **** **** {c[-4:]}",
+            "cmask_last4": "*" * 12 + c[-4:],
+            "cmask_fw": "＊" * 12 + c[-4:],
+            "cmask_dot": "●●●● ●●●● ●●●● " + c[-4:],
+        }
+        return Val(masked[kind], "BANK_CARD", None, "masked", kind)
+
+    # -- hard negatives -------------------------------------------------------
+
+    def uscc(self, prefix: str, digits_only: bool = False) -> str:
+        """A GB 32100-valid 统一社会信用代码 that no ID or card rule could claim."""
+        while True:
+            if digits_only:
+                org = self.digits(9)
+            elif prefix[0] in "19N5":
+                org = "MA" + "".join(self.rng.choice(USCC_CHARS) for _ in range(7))
+            else:
+                org = self.digits(8) + self.rng.choice("0123456789X")
+            body = prefix + self.county + org
+            value = body + uscc_check_char(body)
+            has_letter = not value.isdigit()
+            if digits_only and has_letter:
+                continue
+            if not digits_only and not has_letter:
+                continue
+            if not looks_like_id(value, self.regions.known) and not bank_like(value):
+                return value
+
+    def long_number(self, first: str, length: int) -> str:
+        """A digit string starting with ``first`` that is neither ID- nor card-shaped."""
+        while True:
+            value = first + self.digits(length - len(first))
+            if not looks_like_id(value, self.regions.known) and not bank_like(value):
+                return value
+
+    def negative(self, kind: str) -> Val:
+        """A hard negative: looks like personal data to a naive pattern, but is not."""
+        year = self.rng.choice((2021, 2022, 2023))
+        day = dt.date(year, self.rng.randrange(1, 13), self.rng.randrange(1, 29))
+        makers: dict[str, Callable[[], str]] = {
+            "uscc_alpha": lambda: self.uscc(self.rng.choice(("11", "12", "51", "52", "91", "93", "N2"))),
+            "uscc_digits": lambda: self.uscc(self.rng.choice(("11", "12", "52", "93")), True),
+            "index_no": lambda: f"{self.uscc('11')}/{year}-{self.rng.randrange(1, 400):05d}",
+            "order_no": lambda: self.long_number(day.strftime("%Y%m%d"), 18),
+            "invoice_no": lambda: self.long_number(str(year)[2:] + self.county[:2] + "2", 18),
+            "doc_no": lambda: self.long_number(self.county + f"{year}00", 18),
+            "date8": lambda: day.strftime("%Y%m%d"),
+            "date10": lambda: day.isoformat(),
+            "amount": self.amount,
+            "quhua12": lambda: self.county + f"{self.rng.randrange(100, 110):03d}{self.rng.randrange(200, 240):03d}",
+            "landline": self.landline,
+            "official_mobile": self.mobile,
+            "disability_cert": lambda: self.valid_id() + self.rng.choice("1234567") + self.rng.choice("1234"),
+        }
+        entity = NEGATIVE_ENTITY.get(kind, "CN_RESIDENT_ID")
+        return Val(makers[kind](), entity, None, "negative", kind)
+
+    def amount(self) -> str:
+        """Money as printed in notices: 703203.72, 12,345.00, 12345678.90."""
+        style = self.rng.randrange(3)
+        if style == 0:
+            return f"{self.rng.randrange(100000, 999999)}.{self.rng.randrange(100):02d}"
+        if style == 1:
+            return f"{self.rng.randrange(10000, 999999):,}.00"
+        return f"{self.rng.randrange(10000000, 99999999)}.{self.rng.randrange(100):02d}"
+
+
+# ---------------------------------------------------------------------------
+# Content builders (one per disclosure type)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Ctx:
+    """What a builder needs besides the generator: where, when, how exposed."""
+
+    town: Town
+    village: str
+    year: int
+    month: int
+    style: str
+    rows: int
+
+
+def group_name(g: Gen) -> str:
+    return f"{g.rng.randrange(1, 13)}组"
+
+
+def publicity_outro(g: Gen, ctx: Ctx, official_mobiles: bool = True) -> list[list[Part]]:
+    """Closing lines of a 公示: period, official contacts, issuing office, index number."""
+    d0 = dt.date(ctx.year, ctx.month, g.rng.randrange(1, 20))
+    d1 = d0 + dt.timedelta(days=6)
+    lines: list[list[Part]] = [
+        [f"公示期：{d0.year}年{d0.month}月{d0.day}日至{d1.year}年{d1.month}月{d1.day}日。"],
+        ["监督电话：", g.negative("landline"), "（镇纪委）。"],
+    ]
+    if official_mobiles:
+        label = g.rng.choice(("举报电话：", "咨询电话：", "镇民政办联系电话：", "监督电话："))
+        lines.append([label, g.negative("official_mobile"), "。"])
+    gov = Val(ctx.town.uscc, "CN_RESIDENT_ID", None, "negative", "uscc_alpha")
+    lines.append([f"{ctx.town.county_name}{ctx.town.name}人民政府（统一社会信用代码：", gov, "）"])
+    index_no = f"{ctx.town.uscc}/{ctx.year}-{g.rng.randrange(1, 400):05d}"
+    lines.append(["索引号：", Val(index_no, "CN_RESIDENT_ID", None, "negative", "index_no")])
+    published = Val((d0 - dt.timedelta(days=1)).isoformat(), "CN_RESIDENT_ID", None, "negative", "date10")
+    lines.append(["发布日期：", published])
+    return lines
+
+
+def id_cell(g: Gen, style: str, lo: int = 1935, hi: int = 2010) -> Val:
+    return g.id_val(g.pick(ID_STYLES[style]), lo, hi)
+
+
+def phone_cell(g: Gen, style: str) -> Val:
+    return g.phone_val(g.pick(PHONE_STYLES[style]))
+
+
+def build_dibao(g: Gen, ctx: Ctx) -> Doc:
+    """城乡最低生活保障 list: 户主, ID, household size, amount, village, phone, note."""
+    headers = [
+        "序号",
+        "户主姓名",
+        "身份证号码",
+        "家庭人口",
+        "保障类别",
+        "月保障金额（元）",
+        "所属村（社区）",
+        "联系电话",
+        "备注",
+    ]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        note = g.rng.choice(("", "", "新增", "因病致贫\n2023年新增", "提标"))
+        rows.append(
+            [
+                str(i),
+                g.name(),
+                id_cell(g, ctx.style),
+                str(g.rng.randrange(1, 7)),
+                g.rng.choice(("A类", "B类", "C类")),
+                f"{g.rng.randrange(180, 800)}.00",
+                ctx.village,
+                phone_cell(g, ctx.style),
+                note,
+            ]
+        )
+    intro = [
+        [
+            "根据《社会救助暂行办法》和省、州、县关于最低生活保障工作的有关规定，经本人申请、"
+            "村（居）民委员会入户调查、民主评议和镇人民政府审核，现将"
+            f"{ctx.year}年第{(ctx.month - 1) // 3 + 1}季度{ctx.village}城乡最低生活保障对象名单予以公示。"
+        ],
+        ["公示期间如有异议，请向镇民政办或村务监督委员会反映。"],
+    ]
+    title = f"{ctx.town.name}{ctx.village}{ctx.year}年城乡最低生活保障对象公示名单"
+    return Doc("dibao", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def build_gengdi(g: Gen, ctx: Ctx) -> Doc:
+    """耕地地力保护补贴 list: ID, group, areas, amounts and the 一卡通 account."""
+    account_header = g.rng.choice(("一卡通账号", "银行账号"))
+    headers = [
+        "序号",
+        "姓名",
+        "身份证号",
+        "村民小组",
+        "承包面积（亩）",
+        "补贴面积（亩）",
+        "补贴标准（元/亩）",
+        "补贴金额（元）",
+        account_header,
+    ]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        area = g.rng.randrange(5, 120) / 10
+        rate = 106.8
+        rows.append(
+            [
+                str(i),
+                g.name(),
+                id_cell(g, ctx.style),
+                group_name(g),
+                f"{area + g.rng.randrange(0, 10) / 10:.1f}",
+                f"{area:.1f}",
+                f"{rate:.2f}",
+                f"{area * rate:.2f}",
+                g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
+            ]
+        )
+    intro = [
+        [
+            f"根据{ctx.year}年耕地地力保护补贴工作实施方案，现将{ctx.village}补贴面积及补贴金额公示如下，"
+            "补贴资金将通过“一卡通”发放到户。"
+        ],
+        ["本村补贴资金合计", g.negative("amount"), "元。"],
+    ]
+    title = f"{ctx.year}年{ctx.town.name}{ctx.village}耕地地力保护补贴发放清册"
+    return Doc("gengdi", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def build_canji(g: Gen, ctx: Ctx) -> Doc:
+    """残疾人两项补贴 list: ID plus 残疾人证号 (P162, never P101) and a card column."""
+    card_header = g.rng.choice(("社保卡号", "银行卡号"))
+    headers = [
+        "序号",
+        "姓名",
+        "性别",
+        "身份证号码",
+        "残疾人证号",
+        "残疾类别",
+        "残疾等级",
+        "补贴类别",
+        "补贴金额（元）",
+        card_header,
+    ]
+    kinds = ("视力", "听力", "言语", "肢体", "智力", "精神", "多重")
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        rows.append(
+            [
+                str(i),
+                g.name(),
+                g.rng.choice(("男", "女")),
+                id_cell(g, ctx.style),
+                g.negative("disability_cert"),
+                g.rng.choice(kinds),
+                g.rng.choice(("一级", "二级", "三级", "四级")),
+                g.rng.choice(("困难残疾人生活补贴", "重度残疾人护理补贴")),
+                f"{g.rng.choice((80, 90, 100, 120))}.00",
+                g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
+            ]
+        )
+    intro = [
+        [
+            "根据困难残疾人生活补贴和重度残疾人护理补贴制度的有关要求，经个人申请、村（社区）初审、"
+            f"镇残联审核，现将{ctx.year}年{ctx.month}月享受残疾人两项补贴人员名单公示如下。"
+        ]
+    ]
+    title = f"{ctx.town.name}{ctx.year}年{ctx.month}月残疾人两项补贴发放名单（{ctx.village}）"
+    return Doc("canji", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def build_jiaoyu(g: Gen, ctx: Ctx) -> Doc:
+    """教育资助 list: a minor's ID, the guardian's phone and the card paid into."""
+    headers = [
+        "序号",
+        "学生姓名",
+        "性别",
+        "身份证号",
+        "就读学校",
+        "年级",
+        "资助金额（元）",
+        "监护人",
+        "监护人联系电话",
+        "银行卡号",
+    ]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        rows.append(
+            [
+                str(i),
+                g.name(),
+                g.rng.choice(("男", "女")),
+                id_cell(g, ctx.style, 2006, 2017),
+                ctx.town.name + g.rng.choice(SCHOOLS),
+                g.rng.choice(("一年级", "三年级", "五年级", "初一", "初二", "高一")),
+                g.rng.choice(("500.00", "625.00", "1000.00", "1250.00")),
+                g.name(),
+                phone_cell(g, ctx.style),
+                g.bank_val(g.pick(BANK_STYLES[ctx.style])),
+            ]
+        )
+    intro = [
+        [
+            f"根据学生资助政策，经学校评议、镇学生资助管理中心审核，现将{ctx.year}年秋季学期"
+            "家庭经济困难学生资助名单公示如下。"
+        ]
+    ]
+    title = f"{ctx.town.name}{ctx.year}年秋季学期家庭经济困难学生资助名单"
+    return Doc("jiaoyu", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def build_linshi(g: Gen, ctx: Ctx) -> Doc:
+    """临时救助 list, usually published de-identified (masked IDs and phones)."""
+    style = "masked" if ctx.style == "exposed" else ctx.style
+    headers = ["序号", "姓名", "身份证号", "家庭住址", "救助事由", "救助金额（元）", "联系电话"]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        rows.append(
+            [
+                str(i),
+                g.name(),
+                id_cell(g, style),
+                ctx.village + group_name(g),
+                g.rng.choice(("因病", "因灾", "因学", "突发事件", "生活必需支出突然增加")),
+                f"{g.rng.randrange(5, 60) * 100}.00",
+                phone_cell(g, style),
+            ]
+        )
+    intro = [
+        [f"经审核审批，现将{ctx.year}年{ctx.month}月临时救助对象名单公示如下，公示期内如有异议，请向镇人民政府反映。"]
+    ]
+    title = f"{ctx.town.name}{ctx.year}年{ctx.month}月临时救助对象公示"
+    return Doc("linshi", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def notice_person(g: Gen, ctx: Ctx, i: int) -> list[Part]:
+    """A sentence that names a resident together with an ID and a personal mobile."""
+    return [
+        f"{i}. {g.name()}，{g.rng.choice(('男', '女'))}，身份证号码：",
+        id_cell(g, ctx.style),
+        "，本人手机：",
+        phone_cell(g, ctx.style),
+        f"，住{ctx.village}{group_name(g)}。",
+    ]
+
+
+def build_notice(g: Gen, ctx: Ctx) -> Doc:
+    """A free-text 公告: official contacts (allowed), residents named inline (not allowed)."""
+    n = max(2, ctx.rows // 4)
+    intro: list[list[Part]] = [
+        [
+            f"根据《{ctx.town.county_name}最低生活保障对象动态管理办法》，{ctx.town.name}对{ctx.village}"
+            f"低保对象开展了{ctx.year}年度复核工作。经村民代表大会民主评议，以下{n}户家庭符合条件，拟纳入保障范围："
+        ]
+    ]
+    intro += [notice_person(g, ctx, i) for i in range(1, n + 1)]
+    bank_style = BANK_STYLES[ctx.style]
+    intro.append(
+        [
+            "上述对象的保障金已于",
+            g.negative("date10"),
+            f"打入{g.name()}的一卡通账户（账号：",
+            g.bank_val(g.pick(bank_style)),
+            "），本批共发放",
+            g.negative("amount"),
+            "元。",
+        ]
+    )
+    intro.append(
+        ["如对公示对象有异议，可拨打镇民政办联系电话：", g.negative("official_mobile"), "，或向村务监督委员会反映。"]
+    )
+    intro.append(["举报电话：", g.negative("official_mobile"), "；咨询电话：", g.negative("landline"), "。"])
+    headers = ["序号", "姓名", "身份证号（已脱敏）", "保障人数", "月补助金额（元）"]
+    rows: list[list[Cell]] = [
+        [str(i), g.name(), id_cell(g, "masked"), str(g.rng.randrange(1, 6)), f"{g.rng.randrange(200, 900)}.00"]
+        for i in range(1, ctx.rows + 1)
+    ]
+    title = f"关于{ctx.year}年{ctx.village}低保对象动态调整情况的公告"
+    return Doc("notice", title, intro, Table(headers, rows), publicity_outro(g, ctx, official_mobiles=False))
+
+
+def coop_name(g: Gen, ctx: Ctx) -> str:
+    trade = g.rng.choice(("种植", "养殖", "农机", "烤烟", "蔬菜"))
+    return f"{ctx.town.county_name}{g.rng.choice(VILLAGES)[:-1]}{trade}专业合作社"
+
+
+def build_coop(g: Gen, ctx: Ctx) -> Doc:
+    """合作社扶持资金 table: only hard negatives (codes, invoices, orders, amounts, dates)."""
+    headers = [
+        "序号",
+        "合作社名称",
+        "统一社会信用代码",
+        "法定代表人",
+        "发票号码",
+        "订单编号",
+        "补助金额（元）",
+        "拨付日期",
+        "办公电话",
+    ]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        code_kind = "uscc_digits" if g.rng.random() < 0.25 else "uscc_alpha"
+        rows.append(
+            [
+                str(i),
+                coop_name(g, ctx),
+                g.negative(code_kind),
+                g.name(),
+                g.negative("invoice_no"),
+                g.negative("order_no"),
+                g.negative("amount"),
+                g.negative("date8"),
+                g.negative("landline"),
+            ]
+        )
+    intro = [
+        [
+            f"根据农业产业发展扶持资金管理办法，现将{ctx.year}年农民专业合作社扶持资金拨付情况公示如下。文件编号：",
+            g.negative("doc_no"),
+            "。",
+        ]
+    ]
+    title = f"{ctx.town.name}{ctx.year}年农民专业合作社扶持资金拨付情况公示"
+    return Doc("coop", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+def build_quhua(g: Gen, ctx: Ctx) -> Doc:
+    """统计用区划代码 table: 12-digit village codes, household and population counts."""
+    headers = ["序号", "村（社区）名称", "统计用区划代码", "城乡分类代码", "户数", "人口数", "村委会办公电话"]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        rows.append(
+            [
+                str(i),
+                g.rng.choice(VILLAGES),
+                g.negative("quhua12"),
+                g.rng.choice(("210", "220", "121")),
+                str(g.rng.randrange(80, 900)),
+                str(g.rng.randrange(300, 3500)),
+                g.negative("landline"),
+            ]
+        )
+    intro = [[f"为做好统计基础工作，现将{ctx.town.name}各村（社区）统计用区划代码及户数、人口情况公布如下。"]]
+    title = f"{ctx.town.name}{ctx.year}年统计用区划代码和城乡划分代码"
+    return Doc("quhua", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+BUILDERS: dict[str, Callable[[Gen, Ctx], Doc]] = {
+    "dibao": build_dibao,
+    "gengdi": build_gengdi,
+    "canji": build_canji,
+    "jiaoyu": build_jiaoyu,
+    "linshi": build_linshi,
+    "notice": build_notice,
+    "coop": build_coop,
+    "quhua": build_quhua,
+}
+KIND_NAMES = {
+    "dibao": "城乡低保对象公示",
+    "gengdi": "耕地地力保护补贴清册",
+    "canji": "残疾人两项补贴名单",
+    "jiaoyu": "学生资助名单",
+    "linshi": "临时救助对象公示",
+    "notice": "低保动态调整公告",
+    "coop": "合作社扶持资金公示",
+    "quhua": "统计用区划代码",
+}
+
+# ---------------------------------------------------------------------------
+# Rendering text formats through placeholders
+# ---------------------------------------------------------------------------
+
+
+class Slots:
+    """Placeholders written by a renderer, resolved afterwards into exact locations."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Val, dict[str, Any]]] = []
+
+    def put(self, val: Val, **extra: Any) -> str:
+        if "\n" in val.text or "@@" in val.text:
+            raise ValueError("value text may not contain a newline or '@@'")
+        self.items.append((val, extra))
+        return f"@@{len(self.items) - 1}@@"
+
+    def inline(self, parts: Sequence[Part], escape: Callable[[str], str] = str, **extra: Any) -> str:
+        return "".join(escape(p) if isinstance(p, str) else self.put(p, **extra) for p in parts)
+
+
+def resolve(template: str, slots: Slots) -> tuple[str, list[tuple[Val, dict[str, Any]]]]:
+    """Replace placeholders by values and compute each value's 1-based line and column."""
+    out: list[str] = []
+    placed: list[tuple[Val, dict[str, Any]]] = []
+    line, line_start, length, pos = 1, 0, 0, 0
+    for m in PLACEHOLDER.finditer(template):
+        literal = template[pos : m.start()]
+        newlines = literal.count("\n")
+        if newlines:
+            line += newlines
+            line_start = length + literal.rfind("\n") + 1
+        length += len(literal)
+        val, extra = slots.items[int(m.group(1))]
+        placed.append((val, {"line": line, "column": length - line_start + 1 + val.lead, **extra}))
+        out += [literal, val.text]
+        length += len(val.text)
+        pos = m.end()
+    out.append(template[pos:])
+    return "".join(out), placed
+
+
+def parts_of(cell: Cell) -> list[Part]:
+    """A table cell as a list of parts (plain text and values)."""
+    if isinstance(cell, list):
+        return cell
+    return [cell]
+
+
+def flat(text: str) -> str:
+    """Table cells in line-based formats cannot hold a newline."""
+    return text.replace("\n", " ")
+
+
+def render_txt(doc: Doc, slots: Slots, opts: dict[str, Any]) -> str:
+    """Plain-text notice; tables pasted from a spreadsheet (tab-separated cells)."""
+    lines = [doc.title, ""]
+    lines += ["　　" + slots.inline(p) for p in doc.intro]
+    if doc.table:
+        lines.append("")
+        lines.append("\t".join(doc.table.headers))
+        for row in doc.table.rows:
+            lines.append("\t".join(slots.inline(parts_of(c), flat) for c in row))
+    lines.append("")
+    lines += [slots.inline(p) for p in doc.outro]
+    return "\n".join(lines) + "\n"
+
+
+def render_md(doc: Doc, slots: Slots, opts: dict[str, Any]) -> str:
+    """Markdown notice with a pipe table."""
+    lines = [f"# {doc.title}", ""]
+    for p in doc.intro:
+        lines += [slots.inline(p), ""]
+    if doc.table:
+        lines.append("| " + " | ".join(doc.table.headers) + " |")
+        lines.append("|" + "---|" * len(doc.table.headers))
+        for row in doc.table.rows:
+            lines.append("| " + " | ".join(slots.inline(parts_of(c), flat) or " " for c in row) + " |")
+        lines.append("")
+    for p in doc.outro:
+        lines += [slots.inline(p), ""]
+    return "\n".join(lines)
+
+
+def delimited_field(cell: Cell, slots: Slots, sep: str, **extra: Any) -> str:
+    """One CSV/TSV field, quoted exactly when the final text needs it."""
+    parts = parts_of(cell)
+    text = "".join(p if isinstance(p, str) else p.text for p in parts)
+    if sep in text or '"' in text or "\n" in text:
+        return '"' + slots.inline(parts, lambda s: s.replace('"', '""'), **extra) + '"'
+    return slots.inline(parts, **extra)
+
+
+def render_delimited(doc: Doc, slots: Slots, opts: dict[str, Any]) -> str:
+    """CSV/TSV as a spreadsheet exports it: optional title row, header, rows, footer rows."""
+    sep = opts["sep"]
+    assert doc.table is not None
+    headers = doc.table.headers
+    width = len(headers)
+    records: list[list[Cell]] = []
+    if opts.get("title_row"):
+        records.append([doc.title] + [""] * (width - 1))
+    records.append(list(headers))
+    records += doc.table.rows
+    records += [[list(p)] + [""] * (width - 1) for p in doc.outro]
+    lines = []
+    for row_no, record in enumerate(records, start=1):
+        fields = [delimited_field(cell, slots, sep, row=row_no, field=headers[col]) for col, cell in enumerate(record)]
+        lines.append(sep.join(fields))
+    return "\n".join(lines) + "\n"
+
+
+def render_html(doc: Doc, slots: Slots, opts: dict[str, Any]) -> str:
+    """An HTML page as a CMS publishes it: <p> paragraphs and a <table> list."""
+    esc = lambda s: html.escape(s, quote=False)  # noqa: E731 - tiny local adapter
+    nbsp = "&nbsp;" if opts.get("nbsp") else ""
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        f'<meta charset="{opts["charset"]}">',
+        f"<title>{esc(doc.title)}</title>",
+        "</head>",
+        "<body>",
+        '<div class="article">',
+        f"<h2>{esc(doc.title)}</h2>",
+    ]
+    lines += [f"<p>{slots.inline(p, esc)}</p>" for p in doc.intro]
+    if doc.table:
+        lines.append('<table border="1" cellspacing="0" cellpadding="2">')
+        lines.append("<tr>" + "".join(f"<th>{esc(h)}</th>" for h in doc.table.headers) + "</tr>")
+        for row in doc.table.rows:
+            cells = []
+            for cell in row:
+                lead = nbsp if any(isinstance(p, Val) for p in parts_of(cell)) else ""
+                text = slots.inline(parts_of(cell), lambda s: esc(s).replace("\n", "<br>"))
+                cells.append(f"<td>{lead}{text}</td>")
+            if opts.get("cell_per_line"):
+                lines += ["<tr>"] + ["  " + c for c in cells] + ["</tr>"]
+            else:
+                lines.append("<tr>" + "".join(cells) + "</tr>")
+        lines.append("</table>")
+    lines += [f"<p>{slots.inline(p, esc)}</p>" for p in doc.outro]
+    lines += ["</div>", "</body>", "</html>"]
+    return "\n".join(lines) + "\n"
+
+
+JSON_KEYS = {
+    "序号": "xh",
+    "姓名": "xm",
+    "户主姓名": "hzxm",
+    "学生姓名": "xsxm",
+    "身份证号": "sfzh",
+    "身份证号码": "sfzhm",
+    "联系电话": "lxdh",
+    "监护人联系电话": "jhrlxdh",
+}  # account columns keep their Chinese key: the header is what makes any long number an account
+
+
+def render_json(doc: Doc, slots: Slots, opts: dict[str, Any]) -> str:
+    """A JSON data export: metadata, paragraphs and one object per record."""
+    numeric: list[str] = []
+
+    def value(cell: Cell) -> Any:
+        parts = parts_of(cell)
+        if len(parts) == 1 and isinstance(parts[0], Val) and parts[0].number:
+            token = slots.put(parts[0])
+            numeric.append(token)
+            return token
+        if len(parts) == 1 and isinstance(parts[0], str) and parts[0].isdigit() and len(parts[0]) < 4:
+            return int(parts[0])
+        return slots.inline(parts)
+
+    records = []
+    if doc.table:
+        keys = [JSON_KEYS.get(h, h) if opts.get("pinyin_keys") else h for h in doc.table.headers]
+        records = [dict(zip(keys, (value(c) for c in row), strict=True)) for row in doc.table.rows]
+    obj = {
+        "title": doc.title,
+        "intro": [slots.inline(p) for p in doc.intro],
+        "records": records,
+        "notes": [slots.inline(p) for p in doc.outro],
+    }
+    text = json.dumps(obj, ensure_ascii=bool(opts.get("ascii")), indent=2)
+    for token in numeric:
+        text = text.replace(f'"{token}"', token)
+    return text + "\n"
+
+
+RENDERERS: dict[str, Callable[[Doc, Slots, dict[str, Any]], str]] = {
+    "txt": render_txt,
+    "md": render_md,
+    "csv": render_delimited,
+    "tsv": render_delimited,
+    "json": render_json,
+    "html": render_html,
+}
+
+# ---------------------------------------------------------------------------
+# Writing files and labels
+# ---------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class FileSpec:
+    """One file to write: relative path, format, encoding, content and format options."""
+
+    rel: str
+    fmt: str
+    encoding: str | None
+    docs: list[Doc]
+    opts: dict[str, Any] = field(default_factory=dict)
+
+
+def ordered_location(loc: dict[str, Any]) -> dict[str, Any]:
+    """Location keys in SPEC §5 order, so labels read like scanner output."""
+    order = ("sheet", "cell", "row", "line", "column", "field")
+    return {k: loc[k] for k in order if k in loc}
+
+
+def make_label(spec: FileSpec, val: Val, loc: dict[str, Any]) -> dict[str, Any]:
+    """One labels.jsonl record; ``prefix`` holds text before the located value (``+86 ``)."""
+    label = {
+        "path": spec.rel,
+        "format": spec.fmt,
+        "encoding": spec.encoding,
+        "entity": val.entity,
+        "rule_id": val.rule_id,
+        "expect": val.expect,
+        "kind": val.kind,
+        "location": ordered_location(loc),
+        "value": val.text[val.lead :],
+    }
+    if val.lead:
+        label["prefix"] = val.text[: val.lead]
+    return label
+
+
+def write_text(root: Path, spec: FileSpec) -> list[dict[str, Any]]:
+    """Render, resolve placeholders, encode and write one text-format file."""
+    slots = Slots()
+    opts = dict(spec.opts)
+    opts.setdefault("sep", "\t" if spec.fmt == "tsv" else ",")
+    opts.setdefault("charset", {"utf-8-sig": "utf-8"}.get(spec.encoding or "", spec.encoding))
+    template = RENDERERS[spec.fmt](spec.docs[0], slots, opts)
+    text, placed = resolve(template, slots)
+    if opts.get("crlf"):
+        text = text.replace("\n", "\r\n")
+    target = root / spec.rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode(spec.encoding or "utf-8"))
+    return [make_label(spec, val, loc) for val, loc in placed]
+
+
+def column_letter(index: int) -> str:
+    """1-based column index to A1 letters."""
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_value(parts: list[Part]) -> tuple[Any, Val | None]:
+    """Spreadsheet value of a cell and the (single) labelled value it holds."""
+    vals = [p for p in parts if isinstance(p, Val)]
+    if len(vals) > 1:
+        raise ValueError("an xlsx cell may hold at most one labelled value")
+    val = vals[0] if vals else None
+    if val is not None and val.number and len(parts) == 1:
+        return (float(val.text) if val.entity == "CN_RESIDENT_ID" else int(val.text)), val
+    text = "".join(p if isinstance(p, str) else p.text for p in parts)
+    if text.isdigit() and len(text) < 6:
+        return int(text), val
+    return text, val
+
+
+def write_sheet(ws: Any, doc: Doc, opts: dict[str, Any]) -> list[tuple[Val, dict[str, Any]]]:
+    """Title row merged over the columns, header on row 2, data, then footer lines."""
+    from openpyxl.styles import Alignment, Font
+
+    assert doc.table is not None
+    headers = doc.table.headers
+    width = len(headers)
+    ws.cell(row=1, column=1, value=doc.title).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    for col, header in enumerate(headers, start=1):
+        ws.cell(row=2, column=col, value=header).font = Font(bold=True)
+    rows: list[list[Cell]] = list(doc.table.rows)
+    first_footer = 3 + len(rows) + 1
+    placed: list[tuple[Val, dict[str, Any]]] = []
+    for r, row in enumerate(rows, start=3):
+        for c, cell in enumerate(row, start=1):
+            placed += put_cell(ws, r, c, parts_of(cell), headers[c - 1], opts)
+    for offset, paragraph in enumerate(doc.outro):
+        r = first_footer + offset
+        placed += put_cell(ws, r, 1, list(paragraph), headers[0], opts)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    for header in opts.get("hidden_columns", ()):
+        ws.column_dimensions[column_letter(headers.index(header) + 1)].hidden = True
+    for r in opts.get("hidden_rows", ()):
+        ws.row_dimensions[r].hidden = True
+    for c, header in enumerate(headers, start=1):
+        ws.column_dimensions[column_letter(c)].width = max(8, min(24, 2 * len(header) + 4))
+    return placed
+
+
+def put_cell(
+    ws: Any, r: int, c: int, parts: list[Part], header: str, opts: dict[str, Any]
+) -> list[tuple[Val, dict[str, Any]]]:
+    """Write one cell; ID-like columns are stored as text (number format @)."""
+    value, val = cell_value(parts)
+    cell = ws.cell(row=r, column=c, value=value)
+    if isinstance(value, str) and "身份证" in header:
+        cell.number_format = "@"
+    if val is None:
+        return []
+    ref = f"{column_letter(c)}{r}"
+    return [(val, {"sheet": ws.title, "cell": ref, "row": r, "field": header})]
+
+
+def write_xlsx(root: Path, spec: FileSpec) -> list[dict[str, Any]]:
+    """A workbook with one sheet per doc; sheet options come from spec.opts['sheets']."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    placed: list[tuple[Val, dict[str, Any]]] = []
+    for doc, sheet_opts in zip(spec.docs, spec.opts["sheets"], strict=True):
+        ws = wb.create_sheet(sheet_opts["name"])
+        placed += write_sheet(ws, doc, sheet_opts)
+        if sheet_opts.get("hidden"):
+            ws.sheet_state = "hidden"
+    wb.properties.creator = "镇政府办"
+    wb.properties.created = FIXED_TIME
+    target = root / spec.rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    target.write_bytes(normalise_zip(buffer.getvalue()))
+    return [make_label(spec, val, loc) for val, loc in placed]
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps inside the xlsx so the committed bytes never churn."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2023-03-01T09:00:00Z\g<2>",
+                    payload,
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, payload)
+    return out.getvalue()
+
+
+def write_file(root: Path, spec: FileSpec) -> list[dict[str, Any]]:
+    if spec.fmt == "xlsx":
+        return write_xlsx(root, spec)
+    if spec.fmt == "edge":
+        target = root / spec.rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(spec.opts["bytes"])
+        return []
+    return write_text(root, spec)
+
+
+# ---------------------------------------------------------------------------
+# Corpus plans
+# ---------------------------------------------------------------------------
+
+
+def make_towns(g: Gen) -> list[Town]:
+    """Fictional towns, each tied to a real county code so IDs carry a plausible region."""
+    counties = [("532328", g.regions.name("532328"))]
+    counties += [g.rng.choice(g.regions.current) for _ in range(len(TOWNS) - 1)]
+    towns = []
+    for (slug, name), (code, county_name) in zip(TOWNS, counties, strict=True):
+        villages = g.rng.sample(VILLAGES, 5)
+        g.county = code
+        towns.append(Town(slug, name, code, county_name, villages, g.uscc("11")))
+    return towns
+
+
+def build_doc(g: Gen, town: Town, kind: str, style: str, rows: int, year: int, month: int) -> Doc:
+    """Build one document for a town; IDs default to the town's county."""
+    g.county = town.county
+    ctx = Ctx(town, g.rng.choice(town.villages), year, month, style, rows)
+    doc = BUILDERS[kind](g, ctx)
+    doc.village = ctx.village
+    return doc
+
+
+STYLE_CYCLE = ("exposed", "mixed", "exposed", "weak", "mixed", "masked", "exposed", "mixed")
+KIND_CYCLE = ("dibao", "gengdi", "canji", "notice", "jiaoyu", "linshi", "coop", "dibao", "quhua", "gengdi")
+
+
+def text_options(g: Gen, fmt: str, encoding: str, n: int) -> dict[str, Any]:
+    """Per-file layout quirks: title rows, CRLF, HTML layout, JSON key style."""
+    opts: dict[str, Any] = {}
+    if fmt in ("csv", "tsv"):
+        opts["title_row"] = n % 2 == 0
+        opts["crlf"] = encoding in ("gbk", "gb18030") and n % 3 != 2
+    if fmt == "txt":
+        opts["crlf"] = encoding == "gbk"
+    if fmt == "html":
+        opts["cell_per_line"] = n % 2 == 1
+        opts["nbsp"] = n % 3 == 1
+    if fmt == "json":
+        opts["pinyin_keys"] = n % 2 == 0
+        opts["ascii"] = encoding == "utf-8" and n == 2
+    return opts
+
+
+def sample_plan(g: Gen, towns: list[Town]) -> list[FileSpec]:
+    """The committed corpus: every text format × encoding × 3 documents, xlsx, edge files."""
+    specs: list[FileSpec] = []
+    counter = 0
+    for f_index, fmt in enumerate(TEXT_FORMATS):
+        for e_index, encoding in enumerate(ENCODINGS):
+            for n in range(3):
+                kind = KIND_CYCLE[counter % len(KIND_CYCLE)]
+                # Latin-square-like spread: every format and encoding gets every style.
+                style = STYLE_CYCLE[(3 * n + e_index + 2 * f_index) % len(STYLE_CYCLE)]
+                town = towns[counter % len(towns)]
+                opts = text_options(g, fmt, encoding, n)
+                g.ascii_only = bool(opts.get("ascii"))
+                year, month = 2021 + counter % 3, 1 + counter % 12
+                doc = build_doc(g, town, kind, style, g.rng.randrange(12, 31), year, month)
+                g.ascii_only = False
+                stem = f"{year}-{month:02d}_{KIND_NAMES[kind]}_{counter:03d}"
+                specs.append(FileSpec(f"{town.slug}/{stem}.{fmt}", fmt, encoding, [doc], opts))
+                counter += 1
+    specs += xlsx_plan(g, towns)
+    specs.append(FileSpec("edge/空文件.txt", "edge", None, [], {"bytes": b""}))
+    header = "序号,姓名,身份证号码,联系电话\r\n".encode("gbk")
+    specs.append(FileSpec("edge/仅表头.csv", "edge", None, [], {"bytes": header}))
+    return specs
+
+
+def xlsx_plan(g: Gen, towns: list[Town]) -> list[FileSpec]:
+    """Workbooks: visible and hidden sheets, hidden rows/columns, numeric IDs and phones."""
+    specs: list[FileSpec] = []
+    t = towns
+
+    def doc(town: Town, kind: str, style: str, rows: int) -> Doc:
+        return build_doc(g, town, kind, style, rows, 2023, 3)
+
+    # 1. 耕地地力保护补贴: masked visible sheets, raw data left in a hidden sheet.
+    docs = [doc(t[0], "gengdi", "masked", 20), doc(t[0], "gengdi", "masked", 18), doc(t[0], "gengdi", "exposed", 38)]
+    sheets = [{"name": docs[0].village}, {"name": docs[1].village + "（2）"}, {"name": "原始数据", "hidden": True}]
+    specs.append(FileSpec(f"{t[0].slug}/2023年耕地地力保护补贴发放清册.xlsx", "xlsx", None, docs, {"sheets": sheets}))
+    # 2. 低保: phone column hidden, two hidden rows.
+    docs = [doc(t[1], "dibao", "exposed", 30), doc(t[1], "linshi", "weak", 15)]
+    sheets = [
+        {"name": "低保名单", "hidden_columns": ["联系电话"], "hidden_rows": [5, 9]},
+        {"name": "临时救助"},
+    ]
+    specs.append(FileSpec(f"{t[1].slug}/2023年3月低保及临时救助名单.xlsx", "xlsx", None, docs, {"sheets": sheets}))
+    # 3. Data export: IDs typed as numbers (5.32328E+17) and phones as numbers.
+    export = doc(t[2], "dibao", "exposed", 25)
+    to_numbers(g, export)
+    sheets = [{"name": "导出"}, {"name": "核对"}]
+    specs.append(
+        FileSpec(
+            f"{t[2].slug}/低保数据导出.xlsx",
+            "xlsx",
+            None,
+            [export, doc(t[2], "dibao", "mixed", 20)],
+            {"sheets": sheets},
+        )
+    )
+    # 4-8. One workbook per remaining kind and style.
+    for i, (kind, style, name) in enumerate(
+        (
+            ("canji", "exposed", "两项补贴"),
+            ("jiaoyu", "weak", "学生资助"),
+            ("coop", "exposed", "合作社"),
+            ("linshi", "masked", "临时救助"),
+            ("jiaoyu", "mixed", "秋季学期"),
+        )
+    ):
+        town = t[(3 + i) % len(t)]
+        docs = [doc(town, kind, style, 24), doc(town, kind, style, 12)]
+        sheets = [{"name": name}, {"name": name + "（续）"}]
+        rel = f"{town.slug}/2023年{KIND_NAMES[kind]}_{i + 4:02d}.xlsx"
+        specs.append(FileSpec(rel, "xlsx", None, docs, {"sheets": sheets}))
+    return specs
+
+
+def to_numbers(g: Gen, doc: Doc) -> None:
+    """Turn the ID column into float-damaged numbers and plain phones into integers."""
+    assert doc.table is not None
+    headers = doc.table.headers
+    id_col, phone_col = headers.index("身份证号码"), headers.index("联系电话")
+    for row in doc.table.rows:
+        row[id_col] = g.id_val("id_numeric")
+        phone = row[phone_col]
+        if isinstance(phone, Val) and phone.kind == "phone_plain":
+            row[phone_col] = Val(phone.text, phone.entity, "P111", "finding", "phone_number", True)
+
+
+def bench_plan(g: Gen, towns: list[Town], size_mb: float) -> Iterator[FileSpec]:
+    """Endless mix of formats and kinds with larger tables, until the caller stops."""
+    counter = 0
+    while True:
+        fmt = (*TEXT_FORMATS, "xlsx")[counter % 7]
+        kind = KIND_CYCLE[counter % len(KIND_CYCLE)]
+        style = STYLE_CYCLE[counter % len(STYLE_CYCLE)]
+        town = towns[counter % len(towns)]
+        rows = g.rng.randrange(300, 1500)
+        doc = build_doc(g, town, kind, style, rows, 2023, 1 + counter % 12)
+        rel = f"{town.slug}/{counter // 100:03d}/{KIND_NAMES[kind]}_{counter:05d}.{fmt}"
+        if fmt == "xlsx":
+            yield FileSpec(rel, fmt, None, [doc], {"sheets": [{"name": "名单"}]})
+        else:
+            encoding = ENCODINGS[counter % len(ENCODINGS)]
+            yield FileSpec(rel, fmt, encoding, [doc], text_options(g, fmt, encoding, counter % 3))
+        counter += 1
+
+
+# ---------------------------------------------------------------------------
+# Driving the generation
+# ---------------------------------------------------------------------------
+
+
+def label_sort_key(label: dict[str, Any]) -> tuple[Any, ...]:
+    """Path, then sheet, then reading order: the order a reviewer walks a file in."""
+    loc = label["location"]
+    cell = loc.get("cell", "")
+    letters = re.sub(r"\d", "", cell)
+    col = loc.get("column") or sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+    return (label["path"], loc.get("sheet", ""), loc.get("line", loc.get("row", 0)), col)
+
+
+def prepare_out(out: Path) -> None:
+    """Start from an empty folder; only ever wipe a folder that holds a previous corpus."""
+    import shutil
+
+    if out.exists() and any(out.iterdir()):
+        if not (out / "labels.jsonl").exists() and not (out / "bench-manifest.txt").exists():
+            raise SystemExit(f"refusing to overwrite {out}: not empty and not a generated corpus")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def generate_samples(out: Path, seed: int = SAMPLE_SEED) -> list[dict[str, Any]]:
+    """Write the small labelled corpus and labels.jsonl; return the labels."""
+    prepare_out(out)
+    g = Gen(seed, load_regions())
+    towns = make_towns(g)
+    labels: list[dict[str, Any]] = []
+    for spec in sample_plan(g, towns):
+        labels += write_file(out, spec)
+    labels.sort(key=label_sort_key)
+    with (out / "labels.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
+        for label in labels:
+            fh.write(json.dumps(label, ensure_ascii=False) + "\n")
+    return labels
+
+
+def generate_bench(out: Path, size_mb: float, seed: int = BENCH_SEED) -> tuple[int, int]:
+    """Write a large unlabelled mixed corpus of about ``size_mb`` MB; return (files, bytes)."""
+    prepare_out(out)
+    g = Gen(seed, load_regions())
+    towns = make_towns(g)
+    files = total = 0
+    for spec in bench_plan(g, towns, size_mb):
+        write_file(out, spec)
+        files += 1
+        total += (out / spec.rel).stat().st_size
+        if total >= size_mb * 1_000_000:
+            break
+    manifest = f"seed={seed}\nsize_mb={size_mb}\nfiles={files}\nbytes={total}\n"
+    (out.parent / f"{out.name}.manifest").write_text(manifest, encoding="utf-8")
+    return files, total
+
+
+def read_labels(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def summarise(labels: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Label counts by expectation, entity, rule, format and encoding (for READMEs and logs)."""
+    tables: dict[str, dict[str, int]] = {}
+    for axis in ("expect", "entity", "rule_id", "format", "encoding", "kind"):
+        counts: dict[str, int] = {}
+        for label in labels:
+            key = str(label[axis]) if label[axis] is not None else "-"
+            counts[key] = counts.get(key, 0) + 1
+        tables[axis] = dict(sorted(counts.items()))
+    return tables
+
+
+# ---------------------------------------------------------------------------
+# Self-verification: every label points at its value; every long number is labelled
+# ---------------------------------------------------------------------------
+
+
+def verify(root: Path) -> list[str]:
+    """Re-read the written corpus and report any label that does not match the files."""
+    labels = read_labels(root / "labels.jsonl")
+    problems: list[str] = []
+    keys: set[tuple[Any, ...]] = set()
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for label in labels:
+        loc = label["location"]
+        key = (label["path"], loc.get("sheet"), loc.get("cell"), loc.get("line"), loc.get("column"))
+        if key in keys:
+            problems.append(f"duplicate label location {key}")
+        keys.add(key)
+        by_path.setdefault(label["path"], []).append(label)
+    for file in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "labels.jsonl"):
+        rel = file.relative_to(root).as_posix()
+        group = by_path.pop(rel, [])
+        if file.suffix == ".xlsx":
+            problems += verify_xlsx(file, rel, group)
+        elif group:
+            problems += verify_text(file, rel, group)
+    problems += [f"labels for a missing file: {path}" for path in by_path]
+    return problems
+
+
+def verify_text(file: Path, rel: str, labels: list[dict[str, Any]]) -> list[str]:
+    """Check values at (line, column), csv row/field, and that long digit runs are labelled."""
+    problems: list[str] = []
+    data = file.read_bytes()
+    encoding = labels[0]["encoding"]
+    if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
+        problems.append(f"{rel}: BOM in a file labelled utf-8")
+    text = data.decode(encoding)
+    lines = text.split("\n")
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for label in labels:
+        loc, value = label["location"], label["value"]
+        line = lines[loc["line"] - 1]
+        if not line[loc["column"] - 1 :].startswith(value):
+            problems.append(f"{rel}:{loc['line']}:{loc['column']}: value not found ({label['kind']})")
+        start = loc["column"] - len(label.get("prefix", ""))
+        spans.setdefault(loc["line"], []).append((start, loc["column"] + len(value)))
+    if labels[0]["format"] in ("csv", "tsv"):
+        problems += verify_records(text, rel, labels)
+    for number, line in enumerate(lines, start=1):
+        line = re.sub(r"\\u[0-9a-fA-F]{4}", "\0" * 6, line)  # JSON escapes are not numbers
+        for m in LONG_DIGITS.finditer(line):
+            col = m.start() + 1
+            if not any(a <= col < b for a, b in spans.get(number, [])):
+                problems.append(f"{rel}:{number}:{col}: unlabelled long number")
+    return problems
+
+
+def verify_records(text: str, rel: str, labels: list[dict[str, Any]]) -> list[str]:
+    """CSV/TSV: the record number is ``row`` and the column's header is ``field``."""
+    sep = "\t" if labels[0]["format"] == "tsv" else ","
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    problems = []
+    for label in labels:
+        loc = label["location"]
+        record = records[loc["row"] - 1]
+        columns = [j for j, cell in enumerate(record) if label["value"] in cell]
+        headed = [j for j in columns if any(r[j] == loc["field"] for r in records[: loc["row"] - 1])]
+        if not headed:
+            problems.append(f"{rel}: row {loc['row']} / field {loc['field']} does not hold the value")
+    return problems
+
+
+def verify_xlsx(file: Path, rel: str, labels: list[dict[str, Any]]) -> list[str]:
+    """Check each labelled cell, its header on row 2, and that long numbers are labelled."""
+    from openpyxl import load_workbook
+
+    problems = []
+    wb = load_workbook(file)
+    labelled = {(lab["location"]["sheet"], lab["location"]["cell"]) for lab in labels}
+    for label in labels:
+        loc, value = label["location"], label["value"]
+        ws = wb[loc["sheet"]]
+        got = ws[loc["cell"]].value
+        shown = label.get("prefix", "") + value
+        ok = float(got) == float(value) if isinstance(got, int | float) else shown in str(got)
+        header = ws.cell(row=2, column=ws[loc["cell"]].column).value
+        if not ok or header != loc["field"] or str(loc["row"]) != re.sub(r"\D", "", loc["cell"]):
+            problems.append(f"{rel}!{loc['sheet']}!{loc['cell']}: value/field/row mismatch")
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                v = cell.value
+                shown = f"{v:.0f}" if isinstance(v, int | float) else str(v or "")
+                if LONG_DIGITS.search(shown) and (ws.title, cell.coordinate) not in labelled:
+                    problems.append(f"{rel}!{ws.title}!{cell.coordinate}: unlabelled long number")
+    return problems
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "corpora" / "samples")
+    parser.add_argument("--bench", action="store_true", help="write the large benchmark corpus")
+    parser.add_argument("--size-mb", type=float, default=50.0, help="bench corpus size")
+    parser.add_argument("--seed", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.bench:
+        files, total = generate_bench(args.out, args.size_mb, args.seed or BENCH_SEED)
+        print(f"bench corpus: {files} files, {total / 1e6:.1f} MB in {args.out}")
+        return 0
+    labels = generate_samples(args.out, args.seed or SAMPLE_SEED)
+    files = sum(1 for p in args.out.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
+    print(f"samples: {files} files, {size / 1e6:.2f} MB, {len(labels)} labels in {args.out}")
+    for axis, counts in summarise(labels).items():
+        if axis != "kind":
+            print(f"  {axis}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    problems = verify(args.out)
+    for problem in problems[:50]:
+        print("VERIFY:", problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
