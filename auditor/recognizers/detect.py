@@ -9,6 +9,7 @@ in the original text because normalisation never changes the length.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -82,6 +83,14 @@ class Cue:
         return header_negative or bool(NEGATIVE_CUE.search(self.before[-12:]))
 
 
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) meets any of ``spans`` (sorted, non-overlapping)."""
+    index = bisect_right(spans, (start, len(spans) and 1 << 62)) - 1
+    if index >= 0 and spans[index][1] > start:
+        return True
+    return index + 1 < len(spans) and spans[index + 1][0] < end
+
+
 class Detector:
     """Runs the three candidate regexes over a text and classifies each candidate."""
 
@@ -125,9 +134,9 @@ class Detector:
     def classify(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
         """One compact token (no separators) → a detection, or None if it is nothing personal."""
         n = len(token)
-        if not (token.isdigit() or (n == 18 and token[:17].isdigit())):
-            if _MASK_OR_X.search(token, 0, 17 if n == 18 else n) is not None:
-                return self._masked(token, start, end, cue)
+        plain = token.isdigit() or (n == 18 and token[:17].isdigit())
+        if not plain and _MASK_OR_X.search(token, 0, 17 if n == 18 else n) is not None:
+            return self._masked(token, start, end, cue)
         if n == 20 and token[:17].isdigit() and token[18:].isdigit() and token[17] in "0123456789Xx":
             return self._disability_certificate(token, start, end, cue)
         if not token[:-1].isdigit():
@@ -222,7 +231,7 @@ class Detector:
             if any(used[i : j + 1]):
                 continue
             start, end = parts[i][0], parts[j][1]
-            if any(s < end and start < e for s, e in taken):
+            if _overlaps(taken, start, end):
                 continue
             compact = "".join(text[s:e] for s, e in parts[i : j + 1])
             if len(compact) not in (11, 13, 15, 16, 17, 18, 19, 20):

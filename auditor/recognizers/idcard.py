@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from operator import mul
 from enum import Enum
+from operator import mul
 
 from auditor.normalize import MASK_CHARS
 from auditor.recognizers.regions import province_ok, region_known
