@@ -34,7 +34,27 @@ evaluate = load("corpus_evaluate", "evaluate.py")
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): _content(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _content(path: Path) -> bytes:
+    """File bytes; for xlsx the cells, sheet states and merges (openpyxl writes different
+    bytes with and without lxml installed, so bytes are not comparable across machines)."""
+    if path.suffix != ".xlsx":
+        return path.read_bytes()
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    dump = [
+        (
+            ws.title,
+            ws.sheet_state,
+            sorted(map(str, ws.merged_cells.ranges)),
+            [list(r) for r in ws.iter_rows(values_only=True)],
+        )
+        for ws in workbook.worksheets
+    ]
+    return repr(dump).encode("utf-8")
 
 
 # ---------------------------------------------------------------------------
