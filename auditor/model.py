@@ -77,6 +77,8 @@ class Piece:
     column: int
 
 
+
+
 class LineIndex:
     """Offset -> (line, column) for a text, computed once; lines and columns are 1-based."""
 
@@ -110,13 +112,14 @@ class TextLocator:
     spreadsheet or written in Markdown) also get the column header as field.
     """
 
-    __slots__ = ("_headers", "_index", "_text")
+    __slots__ = ("_headers", "_index", "_starts", "_text")
     in_table = False
 
     def __init__(self, text: str) -> None:
         self._text = text
         self._index: LineIndex | None = None
         self._headers: dict[int, list[str] | None] = {}
+        self._starts: dict[int, int] = {}
 
     @property
     def index(self) -> LineIndex:
@@ -151,20 +154,32 @@ class TextLocator:
         return header[index] if 0 <= index < len(header) and header[index] else None
 
     def _header_for(self, line: int, delimiter: str) -> list[str] | None:
-        """First line of the contiguous table block holding ``line`` (markdown rule lines skipped)."""
-        first = line
-        while first > 1 and delimiter in self._line_text(first - 1) and line - first < 100_000:
-            first -= 1
-        if first in self._headers:
-            return self._headers[first]
-        if first == line:
-            self._headers[first] = None
-            return None
-        cells = [c.strip() for c in self._line_text(first).strip().strip("|").split(delimiter)]
-        digits = sum(ch.isdigit() for ch in "".join(cells))
-        header = cells if digits <= len("".join(cells)) // 4 else None
-        self._headers[first] = header
-        return header
+        """First line of the contiguous table block holding ``line`` (its header, if labels)."""
+        first = self._block_start(line, delimiter)
+        if first not in self._headers:
+            if first == line:
+                return None
+            cells = [c.strip() for c in self._line_text(first).strip().strip("|").split(delimiter)]
+            joined = "".join(cells)
+            digits = sum(ch.isdigit() for ch in joined)
+            self._headers[first] = cells if digits <= len(joined) // 4 else None
+        return self._headers[first]
+
+    def _block_start(self, line: int, delimiter: str) -> int:
+        """Walk up to the first line of the table block; memoised so a table costs O(lines) once."""
+        walked = []
+        current = line
+        while current > 1 and delimiter in self._line_text(current - 1):
+            cached = self._starts.get(current - 1)
+            if cached is not None:
+                current = cached
+                break
+            walked.append(current)
+            current -= 1
+        for visited in walked:
+            self._starts[visited] = current
+        self._starts[line] = current
+        return current
 
 
 @dataclass(slots=True)
@@ -189,6 +204,37 @@ class PiecesLocator:
             return piece.line, piece.column + offset - piece.offset
         last = self.text.rfind("\n", piece.offset, offset)
         return piece.line + newlines, offset - last
+
+    def locate(self, start: int, end: int) -> Position:
+        line, column = self._line_col(start)
+        end_line, end_column = self._line_col(max(start, end - 1))
+        location = dict(self.static)
+        location.update(line=line, column=column, end_line=end_line, end_column=end_column)
+        return Position(location, self.record, self.field)
+
+
+@dataclass(slots=True)
+class SourceLocator:
+    """Like PiecesLocator, but runs record their offset in the whole source file.
+
+    Line and column are computed only when a finding is located, so loaders that
+    build many blocks (HTML cells) pay nothing per run.
+    """
+
+    offsets: list[int]  # block offset where each run starts
+    sources: list[int]  # source offset of each run
+    lines: LineIndex
+    static: dict[str, Any]
+    record: tuple[Any, ...]
+    field: str | None = None
+    in_table: bool = False
+
+    def field_at(self, offset: int) -> str | None:
+        return self.field
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        index = max(0, bisect_right(self.offsets, offset) - 1)
+        return self.lines.line_col(self.sources[index] + offset - self.offsets[index])
 
     def locate(self, start: int, end: int) -> Position:
         line, column = self._line_col(start)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
+import os
 import re
 import resource
 import sys
@@ -88,7 +89,7 @@ def extract(files: list[Path]) -> Iterator[str]:
             yield decode(path.read_bytes())
 
 
-def time_scan(corpus: Path) -> tuple[float, int, int]:
+def time_scan(corpus: Path, jobs: int = 1) -> tuple[float, int, int]:
     """Seconds for scan_paths over the corpus; findings; files that failed."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
@@ -96,7 +97,7 @@ def time_scan(corpus: Path) -> tuple[float, int, int]:
 
     gc.collect()
     start = time.perf_counter()
-    report = scan_paths([str(corpus)], config=None)
+    report = scan_paths([str(corpus)], config=None, jobs=jobs)
     seconds = time.perf_counter() - start
     failed = sum(1 for r in report.files if r.status == "error")
     return seconds, len(report.findings), failed
@@ -117,13 +118,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench"))
     parser.add_argument("--size-mb", type=float, default=50.0)
     parser.add_argument("--repeat", type=int, default=3, help="regex passes; the best is kept")
+    parser.add_argument("--jobs", type=int, default=1, help="scan processes (0 = one per core), as `scan --jobs`")
     args = parser.parse_args(argv)
 
     ensure_corpus(args.corpus, args.size_mb)
     files = corpus_files(args.corpus)
     disk_mb = sum(p.stat().st_size for p in files) / 1e6
 
-    scan_s, findings, failed = time_scan(args.corpus)
+    scan_s, findings, failed = time_scan(args.corpus, args.jobs)
     start = time.perf_counter()
     texts = list(extract(files))
     extract_s = time.perf_counter() - start
@@ -133,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ratio = scan_s / regex_s if regex_s else float("inf")
     print(f"corpus          {args.corpus}: {len(files)} files, {disk_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
+    print(f"auditor scan    (--jobs {args.jobs}, {os.cpu_count()} cores)")
     print(f"auditor scan    {scan_s:8.2f} s  {text_mb / scan_s:8.1f} MB/s  {findings} findings, {failed} files failed")
     print(f"bare regex      {regex_s:8.2f} s  {text_mb / regex_s:8.1f} MB/s  {matches} matches (best of {args.repeat})")
     both_s = extract_s + regex_s

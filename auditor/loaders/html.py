@@ -13,7 +13,7 @@ from typing import Any
 
 from auditor.loaders.encoding import decode
 from auditor.loaders.tables import detect_header, header_names
-from auditor.model import Block, Document, LineIndex, Piece, PiecesLocator
+from auditor.model import Block, Document, LineIndex, SourceLocator
 
 BLOCK_TAGS = frozenset(
     [
@@ -74,7 +74,8 @@ class _Collector:
         self.lines = LineIndex(source)
         self.blocks: list[Block] = []
         self._text: list[str] = []
-        self._pieces: list[Piece] = []
+        self._offsets: list[int] = []
+        self._sources: list[int] = []
         self._length = 0
         self._tables: list[dict[str, Any]] = []
         self._table_count = 0
@@ -124,25 +125,27 @@ class _Collector:
     def _piece(self, text: str, source_offset: int) -> None:
         if not text:
             return
-        line, column = self.lines.line_col(source_offset)
-        self._pieces.append(Piece(self._length, line, column))
+        self._offsets.append(self._length)
+        self._sources.append(source_offset)
         self._text.append(text)
         self._length += len(text)
 
     def _flush(self) -> None:
+        if not self._text:
+            return
         text = "".join(self._text)
-        pieces = self._pieces
-        self._text, self._pieces, self._length = [], [], 0
+        offsets, sources = self._offsets, self._sources
+        self._text, self._offsets, self._sources, self._length = [], [], [], 0
         if not text.strip():
             return
         if self._cell is not None and self._tables:
             table, row, col = self._cell
             static: dict[str, Any] = {"table": table, "row": row, "col": col}
-            locator = PiecesLocator(pieces, text, static, ("table", table, row), None, True)
-            self._tables[-1]["cells"].append((row, col, locator))
+            locator = SourceLocator(offsets, sources, self.lines, static, ("table", table, row), None, True)
+            self._tables[-1]["cells"].append((row, col, locator, text))
         else:
             self._block_count += 1
-            locator = PiecesLocator(pieces, text, {}, ("block", self._block_count))
+            locator = SourceLocator(offsets, sources, self.lines, {}, ("block", self._block_count))
         self.blocks.append(Block(text, locator))
 
     # -- structure ------------------------------------------------------
@@ -173,20 +176,20 @@ class _Collector:
             _name_fields(self._tables.pop()["cells"])
 
 
-def _name_fields(cells: list[tuple[int, int, PiecesLocator]]) -> None:
+def _name_fields(cells: list[tuple[int, int, SourceLocator, str]]) -> None:
     """Once a table is complete, give every cell below the header its column label."""
     if not cells:
         return
-    rows_count = max(r for r, _, _ in cells)
-    cols_count = max(c for _, c, _ in cells)
+    rows_count = max(cell[0] for cell in cells)
+    cols_count = max(cell[1] for cell in cells)
     grid = [[""] * cols_count for _ in range(rows_count)]
-    for row, col, locator in cells:
-        grid[row - 1][col - 1] = locator.text.strip()
+    for row, col, _, text in cells:
+        grid[row - 1][col - 1] = text.strip()
     header_index = detect_header(grid)
     names = header_names(grid, header_index)
     if header_index is None:
         return
-    for row, col, locator in cells:
+    for row, col, locator, _ in cells:
         if row > header_index + 1 and col <= len(names):
             locator.field = names[col - 1]
             locator.static["field"] = names[col - 1]

@@ -33,6 +33,7 @@ GROUP_RE = re.compile(r"(?<![0-9A-Za-z.])\d{1,8}(?:[ \-]\d{1,8}){1,6}(?:[Xx](?![
 GROUP_PART_RE = re.compile(r"\d+[Xx]?")
 SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
+_ANY_DIGIT_RUN = re.compile(r"[0-9０-９]{2}")
 HAS_CANDIDATE = re.compile(r"[0-9]{4}|[0-9][ \-][0-9]|[0-9][Ee]\+")
 
 
@@ -106,6 +107,8 @@ class Detector:
         header_at: Callable[[int], str | None] | None = None,
     ) -> list[Detection]:
         """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
+        if _ANY_DIGIT_RUN.search(text) is None:
+            return []
         folded = fold_width(text)
         if HAS_CANDIDATE.search(folded) is None:
             return []
