@@ -112,7 +112,7 @@ class TextLocator:
     spreadsheet or written in Markdown) also get the column header as field.
     """
 
-    __slots__ = ("_headers", "_index", "_starts", "_text")
+    __slots__ = ("_headers", "_index", "_lines", "_starts", "_text")
     in_table = False
 
     def __init__(self, text: str) -> None:
@@ -120,6 +120,7 @@ class TextLocator:
         self._index: LineIndex | None = None
         self._headers: dict[int, list[str] | None] = {}
         self._starts: dict[int, int] = {}
+        self._lines: dict[int, tuple[str, list[str], int] | tuple[()]] = {}
 
     @property
     def index(self) -> LineIndex:
@@ -142,16 +143,29 @@ class TextLocator:
         return self._text[start : end if end != -1 else len(self._text)].rstrip("\r")
 
     def field_at(self, offset: int) -> str | None:
-        line, column = self.index.line_col(offset)
+        line, _ = self.index.line_col(offset)
+        table = self._lines.get(line)
+        if table is None:
+            table = self._lines[line] = self._table_line(line)
+        if not table:
+            return None
+        delimiter, header, start = table
+        index = self._text.count(delimiter, start, offset)
+        return header[index] if index < len(header) and header[index] else None
+
+    def _table_line(self, line: int) -> tuple[str, list[str], int] | tuple[()]:
+        """(delimiter, header cells, where cell 0 starts) for a table line; () otherwise."""
         text = self._line_text(line)
         delimiter = "\t" if "\t" in text else "|" if text.count("|") >= 2 else None
         if delimiter is None:
-            return None
+            return ()
         header = self._header_for(line, delimiter)
         if header is None:
-            return None
-        index = text.count(delimiter, 0, column - 1) - (1 if delimiter == "|" and text.lstrip().startswith("|") else 0)
-        return header[index] if 0 <= index < len(header) and header[index] else None
+            return ()
+        start = self.index.line_start(line)
+        if delimiter == "|" and text.lstrip().startswith("|"):
+            start = self._text.index("|", start) + 1
+        return delimiter, header, start
 
     def _header_for(self, line: int, delimiter: str) -> list[str] | None:
         """First line of the contiguous table block holding ``line`` (its header, if labels)."""

@@ -83,3 +83,10 @@ def test_x_in_check_position_is_a_digit_not_a_mask() -> None:
     assert not idcard.is_masked("11010519491231002X")
     assert idcard.is_masked("110105xxxxxxxx002X")
     assert 17 in idcard.visible_positions("110105********002X")
+
+
+@given(st.text("0123456789*×X", min_size=18, max_size=18), st.integers(0, 8), st.integers(0, 6))
+def test_fast_mask_check_equals_the_definition(value: str, keep_first: int, keep_last: int) -> None:
+    shown = idcard.visible_positions(value)
+    expected = not (shown & set(idcard.BIRTH_DATE)) and shown <= idcard.allowed_positions(18, keep_first, keep_last)
+    assert idcard.id_mask_ok(value, keep_first, keep_last) == expected

@@ -48,7 +48,7 @@ class Policy:
     bank_keep_last: int = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Detection:
     """A classified candidate. ``value`` is the raw compact value: never output it."""
 
@@ -62,7 +62,7 @@ class Detection:
     detail: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cue:
     """What is known around a candidate: the column header and the text before it."""
 
@@ -122,6 +122,8 @@ class Detector:
                 found.append(detection)
                 taken.append((match.start(), match.end()))
         for match in GROUP_RE.finditer(folded):
+            if match.end() - match.start() < 12:
+                continue  # fewer than 11 digits plus a separator: nothing to assemble
             label = header_at(match.start()) if header_at else header
             found.extend(self._grouped(folded, match, label, in_table, taken))
         for match in SCI_RE.finditer(folded):
