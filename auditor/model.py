@@ -77,8 +77,6 @@ class Piece:
     column: int
 
 
-
-
 class LineIndex:
     """Offset -> (line, column) for a text, computed once; lines and columns are 1-based."""
 
@@ -246,9 +244,13 @@ class SourceLocator:
     def field_at(self, offset: int) -> str | None:
         return self.field
 
-    def _line_col(self, offset: int) -> tuple[int, int]:
+    def source_offset(self, offset: int) -> int:
+        """Character offset in the decoded source file of ``offset`` in the block text."""
         index = max(0, bisect_right(self.offsets, offset) - 1)
-        return self.lines.line_col(self.sources[index] + offset - self.offsets[index])
+        return self.sources[index] + offset - self.offsets[index]
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        return self.lines.line_col(self.source_offset(offset))
 
     def locate(self, start: int, end: int) -> Position:
         line, column = self._line_col(start)

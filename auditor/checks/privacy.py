@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from auditor.findings import FindingMaker
-from auditor.model import Document, Finding
+from auditor.model import Block, Document, Finding
 from auditor.recognizers.detect import Detection, Detector
 
 RULE_OF: dict[tuple[str, str], str] = {
@@ -20,43 +21,53 @@ RULE_OF: dict[tuple[str, str], str] = {
 HIDDEN_RULE = "P161"
 
 
+def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Block, Detection]]:
+    """Every recognised value (masked ones included) with the block it sits in.
+
+    Offsets in a Detection are offsets in ``block.text``; the block's locator maps them
+    to the source. Shared by the privacy rules and by ``auditor fix``.
+    """
+    for block in document.blocks:
+        locator = block.locator
+        for detection in detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at):
+            yield block, detection
+
+
 def check_privacy(document: Document, detector: Detector, make: FindingMaker, enabled: set[str]) -> list[Finding]:
     """One finding per exposed value occurrence, located exactly; P161 in addition when hidden."""
     findings: list[Finding] = []
     seen: Counter[str] = Counter()
-    for block in document.blocks:
+    for block, detection in iter_detections(document, detector):
         locator = block.locator
-        detections = detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at)
-        for detection in detections:
-            rule_id = RULE_OF.get((detection.entity, detection.kind))
-            if rule_id is None:
-                continue
-            position = locator.locate(detection.start, detection.end)
-            identity = _identity(detection, seen)
-            if rule_id in enabled:
-                findings.append(
-                    make.make(
-                        rule_id,
-                        position.location,
-                        identity=identity,
-                        evidence=detection.evidence,
-                        detail=detection.detail,
-                        entity=detection.entity,
-                        record=position.record,
-                    )
+        rule_id = RULE_OF.get((detection.entity, detection.kind))
+        if rule_id is None:
+            continue
+        position = locator.locate(detection.start, detection.end)
+        identity = _identity(detection, seen)
+        if rule_id in enabled:
+            findings.append(
+                make.make(
+                    rule_id,
+                    position.location,
+                    identity=identity,
+                    evidence=detection.evidence,
+                    detail=detection.detail,
+                    entity=detection.entity,
+                    record=position.record,
                 )
-            if block.hidden and HIDDEN_RULE in enabled:
-                findings.append(
-                    make.make(
-                        HIDDEN_RULE,
-                        position.location,
-                        identity=identity,
-                        evidence=detection.evidence,
-                        detail=f"（{block.part or 'hidden'}）",
-                        entity=detection.entity,
-                        record=position.record,
-                    )
+            )
+        if block.hidden and HIDDEN_RULE in enabled:
+            findings.append(
+                make.make(
+                    HIDDEN_RULE,
+                    position.location,
+                    identity=identity,
+                    evidence=detection.evidence,
+                    detail=f"（{block.part or 'hidden'}）",
+                    entity=detection.entity,
+                    record=position.record,
                 )
+            )
     return findings
 
 
