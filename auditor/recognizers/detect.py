@@ -62,26 +62,59 @@ class Detection:
     detail: str = ""
 
 
-@dataclass(slots=True)
 class Cue:
-    """What is known around a candidate: the column header and the text before it."""
+    """What is known around a candidate: the column header and the text before it.
 
-    header: str | None
-    before: str
-    in_table: bool
+    Computed lazily: most candidates (valid IDs, compliant masks) are decided
+    without looking at their surroundings, and the header lookup is not free.
+    """
+
+    __slots__ = ("_before", "_header", "_header_at", "_header_known", "_start", "_text", "in_table")
+
+    def __init__(
+        self,
+        text: str,
+        start: int,
+        in_table: bool,
+        header: str | None = None,
+        header_at: Callable[[int], str | None] | None = None,
+    ) -> None:
+        self._text = text
+        self._start = start
+        self._header = header
+        self._header_at = header_at
+        self._header_known = header_at is None
+        self._before: str | None = None
+        self.in_table = in_table
+
+    @property
+    def header(self) -> str | None:
+        if not self._header_known:
+            self._header = self._header_at(self._start) if self._header_at else None
+            self._header_known = True
+            self.in_table = self.in_table or self._header is not None
+        return self._header
+
+    @property
+    def before(self) -> str:
+        if self._before is None:
+            self._before = window_before(self._text, self._start)
+        return self._before
 
     @property
     def account(self) -> bool:
-        return bool(self.header and ACCOUNT_CUE.search(self.header)) or bool(ACCOUNT_CUE.search(self.before))
+        header = self.header
+        return bool(header and ACCOUNT_CUE.search(header)) or bool(ACCOUNT_CUE.search(self.before))
 
     @property
     def id_column(self) -> bool:
-        return bool(self.header and ID_CUE.search(self.header)) or bool(ID_CUE.search(self.before))
+        header = self.header
+        return bool(header and ID_CUE.search(header)) or bool(ID_CUE.search(self.before))
 
     @property
     def negative(self) -> bool:
-        header_negative = bool(self.header and NEGATIVE_CUE.search(self.header))
-        return header_negative or bool(NEGATIVE_CUE.search(self.before[-12:]))
+        header = self.header
+        return bool(header and NEGATIVE_CUE.search(header)) or bool(NEGATIVE_CUE.search(self.before[-12:]))
 
 
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -115,8 +148,7 @@ class Detector:
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
         for match in TOKEN_RE.finditer(folded):
-            label = header_at(match.start()) if header_at else header
-            cue = Cue(label, window_before(folded, match.start()), in_table or label is not None)
+            cue = Cue(folded, match.start(), in_table, header, header_at)
             detection = self.classify(match.group(), match.start(), match.end(), cue)
             if detection is not None:
                 found.append(detection)
@@ -124,13 +156,13 @@ class Detector:
         for match in GROUP_RE.finditer(folded):
             if match.end() - match.start() < 12:
                 continue  # fewer than 11 digits plus a separator: nothing to assemble
-            label = header_at(match.start()) if header_at else header
-            found.extend(self._grouped(folded, match, label, in_table, taken))
-        for match in SCI_RE.finditer(folded):
-            label = header_at(match.start()) if header_at else header
-            detection = self._scientific(folded, match, label, in_table)
-            if detection is not None:
-                found.append(detection)
+            found.extend(self._grouped(folded, match, header, header_at, in_table, taken))
+        if "E" in folded or "e" in folded:
+            for match in SCI_RE.finditer(folded):
+                cue = Cue(folded, match.start(), in_table, header, header_at)
+                detection = self._scientific(folded, match, cue)
+                if detection is not None:
+                    found.append(detection)
         found.sort(key=lambda d: d.start)
         return found
 
@@ -168,7 +200,7 @@ class Detector:
             known = region_known(token[:6])
             if not known and (cue.negative or cue.account):
                 return self._account(token, start, end, cue)
-            if cue.account and bank.luhn_ok(token) and not cue.id_column:
+            if bank.luhn_ok(token) and cue.account and not cue.id_column:
                 return self._account(token, start, end, cue)
             return self._id(token, start, end, "exposed", 1.0 if known else 0.85)
         if token.isdigit() and (cue.account or bank.plausible_card(token)) and not cue.id_column:
@@ -223,7 +255,13 @@ class Detector:
     # -- separated digits and damaged numbers ---------------------------
 
     def _grouped(
-        self, text: str, match: re.Match[str], header: str | None, in_table: bool, taken: list[tuple[int, int]]
+        self,
+        text: str,
+        match: re.Match[str],
+        header: str | None,
+        header_at: Callable[[int], str | None] | None,
+        in_table: bool,
+        taken: list[tuple[int, int]],
     ) -> Iterator[Detection]:
         """Digit groups split by spaces or hyphens: try runs of whole groups, longest first."""
         parts = [(m.start() + match.start(), m.end() + match.start()) for m in GROUP_PART_RE.finditer(match.group())]
@@ -241,7 +279,7 @@ class Detector:
             compact = "".join(text[s:e] for s, e in parts[i : j + 1])
             if len(compact) not in (11, 13, 15, 16, 17, 18, 19, 20):
                 continue
-            cue = Cue(header, window_before(text, start), in_table)
+            cue = Cue(text, start, in_table, header, header_at)
             detection = self.classify(compact, start, end, cue)
             if detection is not None and detection.kind != "masked" and detection.start == start:
                 for k in range(i, j + 1):
@@ -257,12 +295,11 @@ class Detector:
                     detection.detail,
                 )
 
-    def _scientific(self, text: str, match: re.Match[str], header: str | None, in_table: bool) -> Detection | None:
+    def _scientific(self, text: str, match: re.Match[str], cue: Cue) -> Detection | None:
         """5.32328E+17: an ID that a spreadsheet stored as a number still shows its region."""
         digits = match.group(1) + match.group(2)
         if match.group(3) != "17" or len(digits) < 6 or not province_ok(digits):
             return None
-        cue = Cue(header, window_before(text, match.start()), in_table)
         if not (cue.id_column or region_known(digits[:6])) or cue.negative or cue.account:
             return None
         evidence = digits[:6] + "************"
