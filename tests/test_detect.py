@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from synth import luhn_complete, make_id
 
 from auditor.recognizers.detect import Detector
@@ -87,3 +91,44 @@ def test_evidence_never_contains_the_raw_value() -> None:
     for detection in Detector().detect(f"{ID} {PHONE} 卡号{CARD}"):
         assert detection.evidence != detection.value
         assert "*" in detection.evidence
+
+
+_M = "*×●#○◯■□"
+ORACLE_TOKEN = re.compile(rf"(?<![0-9A-Za-z{_M}])(?<!\d\.)[0-9{_M}][0-9Xx{_M}]{{9,29}}(?![0-9A-Za-z{_M}])(?!\.\d)")
+ORACLE_GROUP = re.compile(r"(?<![0-9A-Za-z.])\d{1,8}(?:[ \-]\d{1,8}){1,6}(?:[Xx](?![0-9A-Za-z]))?(?![0-9A-Za-z])")
+
+
+class _Recorder(Detector):
+    """Records every token the run splitter hands to classification."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: list[tuple[int, int]] = []
+
+    def classify(self, token, start, end, cue):  # type: ignore[no-untyped-def]
+        self.tokens.append((start, end))
+        return None
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="0123456789Xx*× .-a张", max_size=60))
+def test_run_splitter_finds_exactly_the_tokens_of_the_reference_regex(text: str) -> None:
+    recorder = _Recorder()
+    recorder.detect(text + "\n")
+    expected = {(m.start(), m.end()) for m in ORACLE_TOKEN.finditer(text + "\n")}
+    single_part = {(s, e) for s, e in recorder.tokens if " " not in text[s:e] and "-" not in text[s:e]}
+    assert single_part == expected
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet="0123456789X -a.", max_size=60))
+def test_every_reference_digit_group_is_considered(text: str) -> None:
+    """Each digit-group match of the reference regex with ≥ 11 digits is tried as a whole or in parts."""
+    recorder = _Recorder()
+    recorder.detect(text + "\n")
+    tried = set(recorder.tokens)
+    for match in ORACLE_GROUP.finditer(text + "\n"):
+        digits = sum(c.isdigit() or c in "Xx" for c in match.group())
+        if match.end() - match.start() >= 12 and 11 <= digits <= 20:
+            inside = [t for t in tried if match.start() <= t[0] and t[1] <= match.end()]
+            assert inside, (text, match.group())

@@ -1,8 +1,8 @@
 """Finds identifier candidates in text and classifies them. The scan's hot path.
 
-One regex finds number-like tokens (digits, masks, a trailing X); a second finds
-digit groups split by spaces or hyphens; a third finds spreadsheet-damaged
-scientific notation. Python code only runs per candidate. Offsets are offsets
+One regex finds runs of digits, masks, X and separators; each run is split into
+whole tokens and into digit groups split by spaces or hyphens; a second regex
+finds spreadsheet-damaged scientific notation. Python code only runs per candidate. Offsets are offsets
 in the original text because normalisation never changes the length.
 """
 
@@ -26,15 +26,13 @@ from auditor.recognizers.regions import province_ok, region_known
 from auditor.recognizers.uscc import uscc_ok
 
 _MASKS = "*×●#○◯■□"
-TOKEN_RE = re.compile(
-    rf"(?<![0-9A-Za-z{_MASKS}])(?<!\d\.)[0-9{_MASKS}][0-9Xx{_MASKS}]{{9,29}}(?![0-9A-Za-z{_MASKS}])(?!\.\d)"
-)
-GROUP_RE = re.compile(r"(?<![0-9A-Za-z.])\d{1,8}(?:[ \-]\d{1,8}){1,6}(?:[Xx](?![0-9A-Za-z]))?(?![0-9A-Za-z])")
-GROUP_PART_RE = re.compile(r"\d+[Xx]?")
 SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
+RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}")
+_PART_RE = re.compile(r"[^ \-]+")
+_LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
+_ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
-_ANY_DIGIT_RUN = re.compile(r"[0-9０-９]{2}")
-HAS_CANDIDATE = re.compile(r"[0-9]{4}|[0-9][ \-][0-9]|[0-9][Ee]\+")
+_ANY_DIGIT_RUN = re.compile(r"[0-9０-９*＊×●#○◯■□]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +115,26 @@ class Cue:
         return bool(header and NEGATIVE_CUE.search(header)) or bool(NEGATIVE_CUE.search(self.before[-12:]))
 
 
+def _boundary_before(text: str, start: int) -> bool:
+    """No letter (or decimal point after a digit) glued to the front of a number."""
+    if start == 0:
+        return True
+    prev = text[start - 1]
+    if prev in _ASCII_LETTER:
+        return False
+    return not (prev == "." and start >= 2 and text[start - 2].isdigit())
+
+
+def _boundary_after(text: str, end: int) -> bool:
+    """No letter (or decimal fraction) glued to the end of a number."""
+    if end >= len(text):
+        return True
+    nxt = text[end]
+    if nxt in _ASCII_LETTER:
+        return False
+    return not (nxt == "." and end + 1 < len(text) and text[end + 1].isdigit())
+
+
 def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether [start, end) meets any of ``spans`` (sorted, non-overlapping)."""
     index = bisect_right(spans, (start, len(spans) and 1 << 62)) - 1
@@ -143,21 +161,14 @@ class Detector:
         if _ANY_DIGIT_RUN.search(text) is None:
             return []
         folded = fold_width(text)
-        if HAS_CANDIDATE.search(folded) is None:
-            return []
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
-        for match in TOKEN_RE.finditer(folded):
-            cue = Cue(folded, match.start(), in_table, header, header_at)
-            detection = self.classify(match.group(), match.start(), match.end(), cue)
-            if detection is not None:
-                found.append(detection)
-                taken.append((match.start(), match.end()))
-        for match in GROUP_RE.finditer(folded):
-            if match.end() - match.start() < 12:
-                continue  # fewer than 11 digits plus a separator: nothing to assemble
-            found.extend(self._grouped(folded, match, header, header_at, in_table, taken))
-        if "E" in folded or "e" in folded:
+        groups: list[list[tuple[int, int]]] = []
+        for run in RUN_RE.finditer(folded):
+            self._run(folded, run.start(), run.end(), header, header_at, in_table, found, taken, groups)
+        for parts in groups:
+            found.extend(self._grouped(folded, parts, header, header_at, in_table, taken))
+        if "E+" in folded or "e+" in folded or "E1" in folded or "e1" in folded:
             for match in SCI_RE.finditer(folded):
                 cue = Cue(folded, match.start(), in_table, header, header_at)
                 detection = self._scientific(folded, match, cue)
@@ -165,6 +176,82 @@ class Detector:
                     found.append(detection)
         found.sort(key=lambda d: d.start)
         return found
+
+    def _run(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        header: str | None,
+        header_at: Callable[[int], str | None] | None,
+        in_table: bool,
+        found: list[Detection],
+        taken: list[tuple[int, int]],
+        groups: list[list[tuple[int, int]]],
+    ) -> None:
+        """One maximal run of digits, masks, X and separators: whole tokens, then digit groups.
+
+        Equivalent to matching tokens ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{9,29}(?![0-9A-Za-z])``
+        and groups ``\\d{1,8}([ -]\\d{1,8})+X?`` with their boundaries, in one regex pass.
+        """
+        while text[end - 1] in " -":
+            end -= 1
+        before_ok = _boundary_before(text, start)
+        after_ok = _boundary_after(text, end)
+        chunk = text[start:end]
+        if " " not in chunk and "-" not in chunk:
+            if before_ok and after_ok and 10 <= end - start <= 30 and chunk[0] not in "Xx":
+                self._token(text, chunk, start, end, header, header_at, in_table, found, taken)
+            return
+        parts = [(m.start() + start, m.end() + start) for m in _PART_RE.finditer(chunk)]
+        last = len(parts) - 1
+        sequence: list[tuple[int, int]] = []
+        for index, (s, e) in enumerate(parts):
+            part = text[s:e]
+            left_ok = before_ok if index == 0 else True
+            right_ok = after_ok if index == last else True
+            if left_ok and right_ok and 10 <= e - s <= 30 and part[0] not in "Xx":
+                self._token(text, part, s, e, header, header_at, in_table, found, taken)
+            joined = bool(sequence) and s - sequence[-1][1] == 1
+            groupable = (part.isdigit() and len(part) <= 8) or _LAST_GROUP.fullmatch(part) is not None
+            if groupable and (joined or left_ok):
+                if not joined:
+                    self._close(text, sequence, groups)
+                    sequence = []
+                sequence.append((s, e))
+                if not part.isdigit():  # a trailing X ends a group
+                    self._close(text, sequence, groups, right_ok)
+                    sequence = []
+            else:
+                self._close(text, sequence, groups)
+                sequence = []
+        self._close(text, sequence, groups, after_ok)
+
+    @staticmethod
+    def _close(
+        text: str, sequence: list[tuple[int, int]], groups: list[list[tuple[int, int]]], end_ok: bool = True
+    ) -> None:
+        """Keep a sequence of ≥2 digit groups spanning ≥12 characters (11 digits + a separator)."""
+        if len(sequence) >= 2 and sequence[-1][1] - sequence[0][0] >= 12 and end_ok:
+            groups.append(sequence)
+
+    def _token(
+        self,
+        text: str,
+        token: str,
+        start: int,
+        end: int,
+        header: str | None,
+        header_at: Callable[[int], str | None] | None,
+        in_table: bool,
+        found: list[Detection],
+        taken: list[tuple[int, int]],
+    ) -> None:
+        cue = Cue(text, start, in_table, header, header_at)
+        detection = self.classify(token, start, end, cue)
+        if detection is not None:
+            found.append(detection)
+            taken.append((start, end))
 
     # -- classification -------------------------------------------------
 
@@ -257,17 +344,16 @@ class Detector:
     def _grouped(
         self,
         text: str,
-        match: re.Match[str],
+        parts: list[tuple[int, int]],
         header: str | None,
         header_at: Callable[[int], str | None] | None,
         in_table: bool,
         taken: list[tuple[int, int]],
     ) -> Iterator[Detection]:
         """Digit groups split by spaces or hyphens: try runs of whole groups, longest first."""
-        parts = [(m.start() + match.start(), m.end() + match.start()) for m in GROUP_PART_RE.finditer(match.group())]
         used = [False] * len(parts)
         windows = sorted(
-            ((i, j) for i in range(len(parts)) for j in range(i + 1, len(parts))),
+            ((i, j) for i in range(len(parts)) for j in range(i + 1, min(len(parts), i + 7))),
             key=lambda ij: (-(parts[ij[1]][1] - parts[ij[0]][0]), ij[0]),
         )
         for i, j in windows:
