@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from auditor import __version__
-from auditor.config import Config, ConfigError, resolve_config
+from auditor.config import KEY_ENV, Config, ConfigError, resolve_config
 from auditor.model import SEVERITY_RANK, Report
 from auditor.rules import RuleError, load_rules, validate_dir
 from auditor.selection import SelectionError, expand
+
+if TYPE_CHECKING:
+    from auditor.baseline import Baseline
+    from auditor.policy import PolicyOutcome
 
 app = typer.Typer(
     name="auditor",
@@ -35,6 +40,7 @@ class OutputFormat(StrEnum):
     sarif = "sarif"
     csv = "csv"
     html = "html"
+    junit = "junit"
 
 
 class FailOn(StrEnum):
@@ -96,11 +102,85 @@ def scan(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示每个核一个 (processes; 0 = all cores)")
     ] = 1,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 (no progress bar)")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="不显示进度，只在标准错误输出一行摘要 (no progress; one summary line)")
+    ] = False,
+    baseline_file: Annotated[
+        Path | None, typer.Option("--baseline", help="只报告基线之外的新问题 (report only findings not in FILE)")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="只扫描自 git 版本 REV 以来改动的文件 (only files changed since REV)")
+    ] = None,
+    report_unused_ignores: Annotated[
+        bool, typer.Option("--report-unused-ignores", help="列出没有起作用的 auditor: ignore 标记")
+    ] = False,
+    no_inline_ignores: Annotated[
+        bool, typer.Option("--no-inline-ignores", help="不理会文件中的 auditor: ignore 标记 (e.g. for audits)")
+    ] = False,
 ) -> None:
     """扫描文件，报告暴露的个人信息等问题 (scan files and report findings)."""
     from auditor.formatters import formatter_for
+    from auditor.policy import apply_policy
 
+    config, rules = _prepare(config_file, paths, select, ignore, fail_on, require_workflow, no_inline_ignores)
+    baseline, paths = _ci_inputs(config, paths, baseline_file, since)
+    report = _run_safely(paths, config, rules, jobs, quiet)
+    outcome = apply_policy(report, config, baseline, _enabled(config, rules))
+    rendered = formatter_for(output_format.value)(report, rules)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+    code = exit_code(report, config.fail_on)
+    _log(report, outcome, baseline, code, quiet, report_unused_ignores, output is None and output_format == "text")
+    raise typer.Exit(code)
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: Annotated[list[str], typer.Argument(help="文件或目录 (files or directories)")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="基线文件，如 .auditor-baseline.json")],
+    config_file: Annotated[Path | None, typer.Option("--config", help="配置文件 (config file)")] = None,
+    select: Annotated[str | None, typer.Option("--select", help="只启用这些规则或前缀，如 P1,W")] = None,
+    ignore: Annotated[str | None, typer.Option("--ignore", help="停用这些规则或前缀")] = None,
+    require_workflow: Annotated[bool, typer.Option("--require-workflow", help="W201 as error")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数 (processes; 0 = all cores)")] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 (no progress bar)")] = False,
+) -> None:
+    """记录当前所有问题的指纹，之后 scan --baseline 只报告新问题 (record current findings as accepted)."""
+    from auditor.baseline import dumps, entries_of
+    from auditor.policy import apply_policy
+
+    config, rules = _prepare(config_file, paths, select, ignore, None, require_workflow, False)
+    config.baseline = output  # a configured baseline is replaced, not applied; never scan the old file itself
+    report = _run_safely(paths, config, rules, jobs, quiet)
+    apply_policy(report, config)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(dumps(report, config.key_bytes()), encoding="utf-8")
+    recorded = len(entries_of(report))
+    typer.echo(f"基线已写入 {output}：{recorded} 个问题 (baseline written: {recorded} findings)", err=True)
+    if config.fingerprint_key is None and not os.environ.get(KEY_ENV):
+        typer.echo(
+            "警告：使用的是公开的默认指纹密钥，短号码（身份证、手机）可由指纹反推。请设置 fingerprint-key 或 "
+            f"{KEY_ENV} (warning: the default fingerprint key is public; set your own before committing a baseline)",
+            err=True,
+        )
+    for error in report.errors:
+        typer.echo(f"无法审计 (not scanned) {error['path']}: {error['message']}", err=True)
+    raise typer.Exit(EXIT_USAGE if report.errors else EXIT_OK)
+
+
+def _prepare(
+    config_file: Path | None,
+    paths: list[str],
+    select: str | None,
+    ignore: str | None,
+    fail_on: FailOn | None,
+    require_workflow: bool,
+    no_inline_ignores: bool,
+) -> tuple[Config, dict]:
+    """Config and rules with command-line options applied; missing paths are a usage error."""
     try:
         config = resolve_config(config_file, paths)
         rules = load_rules()
@@ -109,21 +189,64 @@ def scan(
         raise _usage_error(str(exc)) from exc
     except RuleError as exc:
         raise _usage_error(f"规则文件无效 (invalid rules):\n{exc}") from exc
+    if no_inline_ignores:
+        config.inline_ignores = False
     for raw in paths:
         if raw != "-" and not Path(raw).exists():
             raise _usage_error(f"路径不存在 (no such file or directory): {raw}")
+    return config, rules
 
+
+def _ci_inputs(
+    config: Config, paths: list[str], baseline_file: Path | None, since: str | None
+) -> tuple[Baseline | None, list[str]]:
+    """Load the baseline (--baseline or config) and narrow paths for --since; problems exit 2."""
+    from auditor.baseline import BaselineError, load
+    from auditor.gitdiff import GitError, select_changed
+
+    if baseline_file is not None:
+        config.baseline = baseline_file
     try:
-        report = _run(paths, config, rules, jobs, show_progress=not quiet)
+        baseline = load(config.baseline, config.key_bytes()) if config.baseline is not None else None
+        if since is not None:
+            paths = select_changed(paths, since)
+    except (BaselineError, GitError) as exc:
+        raise _usage_error(str(exc)) from exc
+    return baseline, paths
+
+
+def _run_safely(paths: list[str], config: Config, rules: dict, jobs: int, quiet: bool) -> Report:
+    try:
+        return _run(paths, config, rules, jobs, show_progress=not quiet)
+    except ConfigError as exc:
+        raise _usage_error(str(exc)) from exc
     except Exception as exc:  # an internal error must never look like "findings" (1) or "clean" (0)
         raise _usage_error(f"内部错误 (internal error): {type(exc).__name__}: {exc}") from exc
-    rendered = formatter_for(output_format.value)(report, rules)
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        sys.stdout.write(rendered)
-    raise typer.Exit(exit_code(report, config.fail_on))
+
+
+def _enabled(config: Config, rules: dict) -> set[str]:
+    from auditor.selection import enabled_codes
+
+    return enabled_codes(rules, config.select, config.ignore, config.extend_select, config.profile)
+
+
+def _log(
+    report: Report,
+    outcome: PolicyOutcome,
+    baseline: Baseline | None,
+    code: int,
+    quiet: bool,
+    report_unused: bool,
+    text_on_stdout: bool,
+) -> None:
+    """Stderr for CI logs: filtering notes (unless --quiet) and a one-line summary."""
+    from auditor.policy import notes, summary_line
+
+    lines = notes(outcome, baseline if not quiet else None, report_unused)
+    if quiet or not text_on_stdout:
+        lines.append(summary_line(report, outcome, code, report_unused))
+    for line in lines:
+        typer.echo(line, err=True)
 
 
 def _apply_options(
@@ -227,6 +350,15 @@ def _register_workflow() -> None:
 
 
 _register_workflow()
+
+
+def _register_fix() -> None:
+    from auditor.fix.cli import register as register_fix
+
+    register_fix(app)
+
+
+_register_fix()
 
 
 def main() -> None:

@@ -27,6 +27,10 @@ KNOWN_KEYS = {
     "require-workflow",
     "profile",
     "workflow",
+    "allow-paths",
+    "allow-fingerprints",
+    "baseline",
+    "inline-ignores",
 }
 POLICY_KEYS = {"id-keep-first", "id-keep-last", "mobile-keep-first", "mobile-keep-last", "bank-keep-last"}
 KEY_ENV = "AUDITOR_FINGERPRINT_KEY"
@@ -49,6 +53,10 @@ class Config:
     require_workflow: bool = False
     profile: str = "default"
     workflow: dict[str, Any] = field(default_factory=dict)
+    allow_paths: list[str] = field(default_factory=list)
+    allow_fingerprints: dict[str, str] = field(default_factory=dict)  # fingerprint -> reason
+    baseline: Path | None = None
+    inline_ignores: bool = True
     source: Path | None = None
 
     def key_bytes(self) -> bytes:
@@ -129,7 +137,36 @@ def parse_config(data: dict[str, Any], source: Path | None = None) -> Config:
     if not isinstance(workflow, dict):
         raise ConfigError("workflow 应为表 (table)")
     config.workflow = workflow
+    _parse_allowlists(data, config, source)
     return config
+
+
+def _parse_allowlists(data: dict[str, Any], config: Config, source: Path | None) -> None:
+    """allow-paths (globs), allow-fingerprints (strings or {fingerprint, reason}), baseline, inline-ignores."""
+    globs = data.get("allow-paths", [])
+    if not isinstance(globs, list) or not all(isinstance(g, str) and g.strip() for g in globs):
+        raise ConfigError("allow-paths 应为路径通配符列表 (list of glob patterns)")
+    config.allow_paths = [g.strip() for g in globs]
+    entries = data.get("allow-fingerprints", [])
+    if not isinstance(entries, list):
+        raise ConfigError("allow-fingerprints 应为列表 (list of fingerprints or {fingerprint, reason} tables)")
+    for entry in entries:
+        if isinstance(entry, str):
+            entry = {"fingerprint": entry}
+        valid = isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
+        if not valid or set(entry) - {"fingerprint", "reason"}:
+            raise ConfigError("allow-fingerprints 的每一项应为指纹字符串或 {fingerprint = …, reason = …}")
+        config.allow_fingerprints[entry["fingerprint"].strip().lower()] = str(entry.get("reason", ""))
+    baseline = data.get("baseline")
+    if baseline is not None:
+        if not isinstance(baseline, str) or not baseline:
+            raise ConfigError("baseline 应为基线文件路径 (path of a baseline file)")
+        path = Path(baseline)
+        config.baseline = path if path.is_absolute() or source is None else source.parent / path
+    inline = data.get("inline-ignores", True)
+    if not isinstance(inline, bool):
+        raise ConfigError("inline-ignores 应为 true 或 false")
+    config.inline_ignores = inline
 
 
 def resolve_config(explicit: Path | None, scan_paths: list[str]) -> Config:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor import __version__
-from auditor.checks.privacy import check_privacy
+from auditor.allowlist import PathAllowlist
+from auditor.checks.linkage import check_people
+from auditor.checks.privacy import check_privacy, iter_detections
 from auditor.config import Config, ConfigError
 from auditor.findings import FindingMaker
 from auditor.loaders import LoadError, format_of, loader_for
@@ -23,11 +25,12 @@ from auditor.recognizers.context import ContextRules
 from auditor.recognizers.detect import Detector
 from auditor.rules import Rule, load_rules
 from auditor.selection import enabled_codes
-from auditor.workflow import WorkflowSettings, check_workflow, is_sidecar
+from auditor.suppress import apply_suppressions
+from auditor.workflow import WorkflowSettings, check_workflow, is_sidecar, signoff_spans
 
 # Document formats a disclosure may come in that this version cannot read yet:
 # reported as E001 rather than passed silently.
-UNREADABLE_DOCUMENTS = frozenset([".doc", ".docx", ".pdf", ".xls", ".wps", ".et", ".odt", ".ods", ".rtf", ".xlsb"])
+UNREADABLE_DOCUMENTS = frozenset([".doc", ".wps", ".et", ".odt", ".ods", ".rtf", ".xlsb"])
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv"))
 MAX_FILE_BYTES = 512 * 1024 * 1024
 STDIN = "-"
@@ -81,11 +84,15 @@ class Scanner:
         except ValueError as exc:
             raise ConfigError(f"workflow 配置无效 (invalid workflow config): {exc}") from exc
         self.extra_checks = _extra_checks()
+        self.allow_paths = PathAllowlist.from_config(self.config)
 
     def maker(self, display: str) -> FindingMaker:
         return FindingMaker(self.rules, display, self.config.key_bytes(), self.config.severity)
 
     def scan_target(self, target: Target) -> FileResult:
+        excluded = self.allow_paths.reason(target.display, target.path)
+        if excluded is not None:
+            return FileResult(target.display, None, None, "skipped", excluded)
         if target.path is not None and is_sidecar(target.path):
             return FileResult(target.display, None, None, "skipped", "工作流程记录（附属文件）(workflow sidecar)")
         fmt = "txt" if target.path is None else format_of(target.path)
@@ -108,14 +115,25 @@ class Scanner:
             return self._error(target, fmt, digest, f"文件无法解析 (cannot parse): {type(exc).__name__}")
         document.path = target.display
         findings = self.check(document, target)
-        return FileResult(target.display, fmt, digest, "scanned", None, findings)
+        return self.filter(FileResult(target.display, fmt, digest, "scanned", None, findings), document, data)
 
     def check(self, document: Document, target: Target) -> list[Finding]:
         make = self.maker(target.display)
-        findings = check_privacy(document, self.detector, make, self.enabled)
+        detections = list(iter_detections(document, self.detector))
+        findings = check_privacy(document, self.detector, make, self.enabled, detections)
+        findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document)))
         for extra in self.extra_checks:
             findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
         return findings
+
+    def filter(self, result: FileResult, document: Document, data: bytes) -> FileResult:
+        """Per-file filter stage: inline ``auditor: ignore`` markers (needs the document, so it runs here).
+
+        Config fingerprint allowlists and baselines filter the whole report afterwards (auditor.policy).
+        """
+        if not self.config.inline_ignores:
+            return result
+        return apply_suppressions(result, document, data, frozenset(self.rules))
 
     def _error(self, target: Target, fmt: str | None, digest: str | None, message: str) -> FileResult:
         result = FileResult(target.display, fmt, digest, "error", message)

@@ -3,15 +3,19 @@
     python corpora/evaluate.py [--samples corpora/samples] [--check]
 
 Runs the scanner in-process (falls back to the CLI when ``auditor.engine`` is not
-importable), matches its P101-P121 findings to ``labels.jsonl`` and prints
-precision/recall per entity, per format and per encoding, the masked values and
-hard negatives that were reported, and every missed label and unmatched finding
-by path, location and rule. Raw values are never printed: labels carry them for
-debugging only, and findings are reported by location.
+importable) with P132 selected, matches its P101-P121 findings to ``labels.jsonl``
+and prints precision/recall per entity, per format and per encoding, the masked
+values and hard negatives that were reported, and every missed label and unmatched
+finding by path, location and rule. A second table scores the people rules
+(P131/P132/P141/P151/P162): names in tables and in free text, trap words, masked
+names. Raw values are never printed: labels carry them for debugging only, and
+findings are reported by location.
 
 A finding matches a label when path and rule_id are equal and the location is
 the same: ``line`` + ``column`` for text formats (txt, md, csv, tsv, json, html),
-``sheet`` + ``cell`` for xlsx. ``--check`` exits 1 unless the SPEC §9 targets hold.
+``sheet`` + ``cell`` for xlsx. A name label's ``also`` list names the record-level
+rules (P131, P141, P151) expected at the name too. ``--check`` exits 1 unless the
+SPEC §9 targets and the people targets hold.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SAMPLES = ROOT / "corpora" / "samples"
-RULE_ENTITY = {
+CORE_RULES = {
     "P101": "CN_RESIDENT_ID",
     "P102": "CN_RESIDENT_ID",
     "P103": "CN_RESIDENT_ID",
@@ -37,6 +41,14 @@ RULE_ENTITY = {
     "P112": "PHONE_NUMBER",
     "P121": "BANK_CARD",
 }
+PEOPLE_RULES = {
+    "P131": "PERSON_NAME",
+    "P132": "PERSON_NAME",
+    "P141": "SENSITIVE_INFO",
+    "P151": "ADDRESS",
+    "P162": "OTHER_ID",
+}
+RULE_ENTITY = {**CORE_RULES, **PEOPLE_RULES}
 ENTITIES = ("CN_RESIDENT_ID", "PHONE_NUMBER", "BANK_CARD")
 SHORT = {"CN_RESIDENT_ID": "ID", "PHONE_NUMBER": "Phone", "BANK_CARD": "Bank"}
 SUFFIX_FORMAT = {".htm": "html", ".text": "txt", ".markdown": "md"}
@@ -46,6 +58,9 @@ TARGETS = {
     "PHONE_NUMBER": (0.99, 0.98),
     "BANK_CARD": (0.99, 0.98),
 }
+# People targets (issue 3): P132 recall in tables / free text, precision, trap share; record rules' recall.
+NAME_TABLE_RECALL, NAME_TEXT_RECALL, NAME_PRECISION, MAX_TRAP_SHARE = 0.98, 0.95, 0.95, 0.005
+RECORD_RULE_RECALL = {"P131": 1.0, "P141": 0.95, "P151": 0.95, "P162": 0.95}
 
 
 # ---------------------------------------------------------------------------
@@ -88,6 +103,7 @@ class Label:
     kind: str
     location: dict[str, Any]
     value: str = field(default="", repr=False)
+    also: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -105,7 +121,16 @@ class Label:
             data.get("kind", ""),
             data["location"],
             data.get("value", ""),
+            tuple(data.get("also", ())),
         )
+
+    def expanded(self) -> list[Label]:
+        """This label plus one finding label per rule in ``also`` (record-level rules at a name)."""
+        extra = [
+            Label(self.path, self.format, self.encoding, RULE_ENTITY[r], r, "finding", self.kind, self.location)
+            for r in self.also
+        ]
+        return [self, *extra]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +221,7 @@ class Outcome:
 
 def load_labels(samples: Path) -> list[Label]:
     with (samples / "labels.jsonl").open(encoding="utf-8") as fh:
-        return [Label.from_dict(json.loads(line)) for line in fh if line.strip()]
+        return [lab for line in fh if line.strip() for lab in Label.from_dict(json.loads(line)).expanded()]
 
 
 def relative(path: str, samples: Path) -> str:
@@ -220,24 +245,35 @@ def hits_from_report(report: dict[str, Any], samples: Path) -> tuple[list[Hit], 
 
 
 def match(labels: Sequence[Label], hits: Sequence[Hit]) -> Outcome:
-    """Pair each finding with the label at its location, one finding per label."""
+    """Pair each finding with the label of its rule at its location, one finding per label.
+
+    A place may hold several labels (a name with P132 and P131; a 残疾人证号 that is an ID
+    negative and a P162 finding); a finding with no label of its rule there is reported as
+    hitting the masked or negative label there, else as a wrong rule.
+    """
     outcome = Outcome(list(labels), list(hits))
-    index = {lab.key: lab for lab in labels}
+    index: dict[tuple[Any, ...], list[Label]] = {}
+    for lab in labels:
+        index.setdefault(lab.key, []).append(lab)
     used: set[tuple[Any, ...]] = set()
     for hit in sorted(hits, key=lambda h: (h.key[0], str(h.key[1:]), h.rule_id)):
-        label = index.get(hit.key)
-        if label is None:
+        here = index.get(hit.key, [])
+        wanted = next((lab for lab in here if lab.expect == "finding" and lab.rule_id == hit.rule_id), None)
+        if not here:
             outcome.unmatched.append((hit, "unlabelled", None))
-        elif label.expect != "finding":
-            outcome.unmatched.append((hit, label.expect, label))
-        elif label.rule_id != hit.rule_id:
-            outcome.unmatched.append((hit, "wrong-rule", label))
-        elif label.key in used:
-            outcome.unmatched.append((hit, "duplicate", label))
+        elif wanted is not None and (hit.key, hit.rule_id) in used:
+            outcome.unmatched.append((hit, "duplicate", wanted))
+        elif wanted is not None:
+            used.add((hit.key, hit.rule_id))
+            outcome.matched.append((wanted, hit))
         else:
-            used.add(label.key)
-            outcome.matched.append((label, hit))
-    outcome.missed = [lab for lab in labels if lab.expect == "finding" and lab.key not in used]
+            other = [lab for lab in here if lab.expect != "finding"]
+            same = [lab for lab in other if lab.entity == hit.entity] or other
+            if same:
+                outcome.unmatched.append((hit, same[0].expect, same[0]))
+            else:
+                outcome.unmatched.append((hit, "wrong-rule", here[0]))
+    outcome.missed = [lab for lab in labels if lab.expect == "finding" and (lab.key, lab.rule_id) not in used]
     return outcome
 
 
@@ -284,11 +320,12 @@ def run_scanner(samples: Path, force_cli: bool = False) -> dict[str, Any]:
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
         try:
+            from auditor.config import Config
             from auditor.engine import scan_paths
         except ImportError:
             pass
         else:
-            return scan_paths(scan_targets(samples), config=None).to_dict()
+            return scan_paths(scan_targets(samples), config=Config(extend_select=["P132"])).to_dict()
     return run_cli(samples)
 
 
@@ -320,6 +357,151 @@ def evaluate(samples: Path = DEFAULT_SAMPLES, report: dict[str, Any] | None = No
     return outcome
 
 
+# ---------------------------------------------------------------------------
+# People rules (P131/P132/P141/P151/P162)
+# ---------------------------------------------------------------------------
+
+
+def _table_kind(kind: str) -> bool:
+    return kind.startswith("col_")
+
+
+def _text_kind(kind: str) -> bool:
+    return kind.startswith("txt_")
+
+
+def rule_score(outcome: Outcome, rule: str, keep: Callable[[Label], bool] = lambda _: True) -> Score:
+    """Recall over the rule's finding labels ``keep`` accepts; precision over all of its findings."""
+    s = Score()
+    s.labels = sum(1 for lab in outcome.labels if lab.expect == "finding" and lab.rule_id == rule and keep(lab))
+    s.matched = sum(1 for lab, h in outcome.matched if h.rule_id == rule and keep(lab))
+    s.findings = sum(1 for h in outcome.hits if h.rule_id == rule)
+    return s
+
+
+@dataclass(slots=True)
+class PeopleNumbers:
+    """The numbers the issue's acceptance names, in one place."""
+
+    names_table: Score
+    names_text: Score
+    names: Score
+    trap_hits: int
+    staff_hits: int
+    masked_names: int
+    p131_masked_records: int
+    records: dict[str, Score]
+
+    @property
+    def trap_share(self) -> float:
+        return self.trap_hits / self.names.findings if self.names.findings else 0.0
+
+
+def people_numbers(outcome: Outcome) -> PeopleNumbers:
+    def reasons(rule: str, reason: str, kinds: Callable[[str], bool]) -> int:
+        return sum(
+            1
+            for hit, r, lab in outcome.unmatched
+            if hit.rule_id == rule and r == reason and lab is not None and kinds(lab.kind)
+        )
+
+    masked_only = sum(
+        1
+        for hit, r, lab in outcome.unmatched
+        if hit.rule_id == "P131" and r == "wrong-rule" and lab is not None and lab.entity == "PERSON_NAME"
+    )
+    return PeopleNumbers(
+        names_table=rule_score(outcome, "P132", lambda lab: _table_kind(lab.kind)),
+        names_text=rule_score(outcome, "P132", lambda lab: _text_kind(lab.kind)),
+        names=rule_score(outcome, "P132"),
+        trap_hits=reasons("P132", "negative", lambda k: k.startswith("trap_")),
+        staff_hits=reasons("P132", "negative", lambda k: not k.startswith("trap_")),
+        masked_names=sum(1 for _, r, lab in outcome.unmatched if r == "masked" and lab and lab.entity == "PERSON_NAME"),
+        p131_masked_records=masked_only,
+        records={rule: rule_score(outcome, rule) for rule in RECORD_RULE_RECALL},
+    )
+
+
+def check_people(outcome: Outcome) -> list[str]:
+    """Failed people targets; nothing when the labels hold no names (an older corpus)."""
+    numbers = people_numbers(outcome)
+    if not numbers.names.labels:
+        return []
+    failures = []
+    for title, s, target in (
+        ("P132 names in tables recall", numbers.names_table, NAME_TABLE_RECALL),
+        ("P132 names in free text recall", numbers.names_text, NAME_TEXT_RECALL),
+    ):
+        if s.recall < target:
+            failures.append(f"{title} {pct(s.recall)} < {pct(target)}")
+    if numbers.names.precision < NAME_PRECISION:
+        failures.append(f"P132 precision {pct(numbers.names.precision)} < {pct(NAME_PRECISION)}")
+    if numbers.trap_share >= MAX_TRAP_SHARE:
+        failures.append(f"trap words are {pct(numbers.trap_share)} of name findings (≥ {pct(MAX_TRAP_SHARE)})")
+    if numbers.p131_masked_records:
+        failures.append(f"P131 fired {numbers.p131_masked_records}× where the record's identifiers are masked")
+    for rule, target in RECORD_RULE_RECALL.items():
+        s = numbers.records[rule]
+        if s.labels and s.recall < target:
+            failures.append(f"{rule} recall {pct(s.recall)} < {pct(target)}")
+    return failures
+
+
+def print_people(out: Printer, outcome: Outcome) -> None:
+    """The people table: P132 in tables / free text, the record rules, traps and masked names."""
+    n = people_numbers(outcome)
+    if not n.names.labels:
+        return
+    rows = [
+        [
+            "P132 names, tables",
+            n.names_table.labels,
+            "",
+            n.names_table.matched,
+            "",
+            pct(n.names_table.recall),
+            f"R≥{pct(NAME_TABLE_RECALL)}",
+        ],
+        [
+            "P132 names, free text",
+            n.names_text.labels,
+            "",
+            n.names_text.matched,
+            "",
+            pct(n.names_text.recall),
+            f"R≥{pct(NAME_TEXT_RECALL)}",
+        ],
+        [
+            "P132 names, all",
+            n.names.labels,
+            n.names.findings,
+            n.names.matched,
+            pct(n.names.precision),
+            pct(n.names.recall),
+            f"P≥{pct(NAME_PRECISION)}",
+        ],
+    ]
+    for rule, target in RECORD_RULE_RECALL.items():
+        s = n.records[rule]
+        rows.append([rule, s.labels, s.findings, s.matched, *cell(s), f"R≥{pct(target)}"])
+    for title, keep in (
+        ("P162 passports, permits, SSC", lambda lab: lab.kind != "disability_cert"),
+        ("P162 残疾人证号 (ID detector)", lambda lab: lab.kind == "disability_cert"),
+    ):
+        s = rule_score(outcome, "P162", keep)
+        rows.append([title, s.labels, "", s.matched, "", pct(s.recall), ""])
+    out.table(
+        "People rules (P131/P132/P141/P151/P162)",
+        ["rule", "labels", "findings", "matched", "precision", "recall", "target"],
+        rows,
+    )
+    out.line(
+        f"Name findings on trap words: {n.trap_hits} ({pct(n.trap_share)} of P132 findings; target < "
+        f"{pct(MAX_TRAP_SHARE)}); on staff/officials: {n.staff_hits}; masked names reported: {n.masked_names}; "
+        f"P131 on records with only masked identifiers: {n.p131_masked_records}"
+    )
+
+
 def check_targets(outcome: Outcome) -> list[str]:
     """Failed targets as sentences; empty when SPEC §9 holds on this corpus."""
     failures = []
@@ -331,6 +513,7 @@ def check_targets(outcome: Outcome) -> list[str]:
             failures.append(
                 f"{entity} precision {pct(s.precision)} < {pct(min_precision)} ({s.findings - s.matched} unmatched)"
             )
+    failures += check_people(outcome)
     if outcome.masked_reported:
         failures.append(f"{outcome.masked_reported} masked (compliant) values reported as findings")
     if outcome.errors:
@@ -408,7 +591,7 @@ def print_scores(out: Printer, outcome: Outcome) -> None:
     )
 
     rule_rows = []
-    for rule in RULE_ENTITY:
+    for rule in CORE_RULES:
         labels = sum(1 for lab in outcome.labels if lab.rule_id == rule and lab.expect == "finding")
         found = sum(1 for lab, _ in outcome.matched if lab.rule_id == rule)
         findings = sum(1 for h in outcome.hits if h.rule_id == rule)
@@ -487,12 +670,26 @@ def metrics(outcome: Outcome) -> dict[str, Any]:
             for e in ENTITIES
             for s in [outcome.score(e)]
         },
+        "people": _people_metrics(outcome),
         "masked_reported": outcome.masked_reported,
         "negatives_fired": outcome.negatives_fired,
         "missed": len(outcome.missed),
         "unmatched": len(outcome.unmatched),
         "scan_errors": len(outcome.errors),
         "failures": check_targets(outcome),
+    }
+
+
+def _people_metrics(outcome: Outcome) -> dict[str, Any]:
+    n = people_numbers(outcome)
+    return {
+        "names_table_recall": n.names_table.recall,
+        "names_text_recall": n.names_text.recall,
+        "names_precision": n.names.precision,
+        "trap_share": n.trap_share,
+        "masked_names_reported": n.masked_names,
+        "p131_on_masked_records": n.p131_masked_records,
+        **{f"{rule}_recall": s.recall for rule, s in n.records.items()},
     }
 
 
@@ -509,6 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     outcome = evaluate(args.samples, report, args.cli)
     out = Printer()
     print_scores(out, outcome)
+    print_people(out, outcome)
     print_problems(out, outcome, args.limit)
     if args.json:
         args.json.write_text(json.dumps(metrics(outcome), indent=2, ensure_ascii=False), encoding="utf-8")

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import html
+import importlib.util
 import io
 import json
 import random
@@ -30,6 +32,21 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_people() -> Any:
+    """corpora/ is not a package: load the name pools (people.py) by path, once."""
+    if "corpus_people" in sys.modules:
+        return sys.modules["corpus_people"]
+    spec = importlib.util.spec_from_file_location("corpus_people", Path(__file__).with_name("people.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["corpus_people"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+people = _load_people()
 CODES_TSV = ROOT / "auditor" / "data" / "gbt2260_codes.tsv"
 SAMPLE_SEED = 20230301
 BENCH_SEED = 20240615
@@ -221,6 +238,8 @@ class Val:
     ``number`` stores it as a number (xlsx, JSON). ``lead`` counts leading
     characters that are not part of the located value: a ``+86`` country code
     is not personal data, so a mobile is located at its own first digit.
+    ``also`` lists further rules expected at the same place: record-level rules
+    (P131, P141, P151) are located at the name, and a 残疾人证号 is P162.
     """
 
     text: str
@@ -230,6 +249,21 @@ class Val:
     kind: str
     number: bool = False
     lead: int = 0
+    also: tuple[str, ...] = ()
+
+
+class Mark(str):
+    """Plain text that tells the record-level labels what a record holds (not itself a label).
+
+    ``what`` is ``sensitive`` (P141) or ``address`` (a house-number address: P151, and a link for P131).
+    """
+
+    what: str
+
+    def __new__(cls, text: str, what: str) -> Mark:
+        mark = super().__new__(cls, text)
+        mark.what = what
+        return mark
 
 
 Part = str | Val
@@ -355,6 +389,9 @@ class Gen:
 
     def __init__(self, seed: int, regions: Regions) -> None:
         self.rng = random.Random(seed)
+        # Names come from their own stream, so adding name variety never shifts the
+        # identifiers (and their labels) that the main stream draws.
+        self.prng = random.Random(seed * 31 + 7)
         self.regions = regions
         self.county = "532328"
         self.ascii_only = False
@@ -370,9 +407,33 @@ class Gen:
         return "".join(self.rng.choice("0123456789") for _ in range(n))
 
     def name(self) -> str:
-        """A synthetic two- or three-character name."""
+        """A synthetic two- or three-character name (main stream: hard negatives, staff)."""
         given = self.rng.choice(GIVEN) + (self.rng.choice(GIVEN) if self.rng.random() < 0.7 else "")
         return self.rng.choice(SURNAMES) + given
+
+    def person(self, context: str, origins: dict[str, int] | None = None, legacy: bool = True) -> Val:
+        """A labelled person name (P132); ``context`` is ``col`` (name column) or a ``txt_*`` cue.
+
+        ``legacy`` makes the main-stream draws the committed corpus made for a name at this
+        point, so every identifier after it (and its label) stays as it was.
+        """
+        if legacy:
+            self.name()
+        kind = people.origin(self.prng, origins or people.ORIGINS)
+        text = people.draw_name(self.prng, kind)
+        if self.ascii_only:
+            text = people.escape_ascii(text)
+        return Val(text, "PERSON_NAME", "P132", "finding", f"{context}_{kind}")
+
+    def masked_person(self) -> Val:
+        """A compliantly masked name (张某, 张*, 张×华 …): never to be reported."""
+        text, kind = people.masked_name(self.prng)
+        return Val(text, "PERSON_NAME", None, "masked", kind)
+
+    def staff(self, kind: str) -> Val:
+        """A name that is not a privacy finding: sign-off staff, officials in role, legal representatives."""
+        text = people.draw_name(self.prng, "han")
+        return Val(text, "PERSON_NAME", None, "negative", kind)
 
     def birth(self, lo: int = 1935, hi: int = 2010) -> dt.date:
         start = dt.date(lo, 1, 1).toordinal()
@@ -621,6 +682,48 @@ class Ctx:
     rows: int
 
 
+LINK_ENTITIES = frozenset(("CN_RESIDENT_ID", "PHONE_NUMBER", "BANK_CARD", "OTHER_ID"))
+
+
+def _items(parts: Sequence[Any]) -> Iterator[Any]:
+    for part in parts:
+        if isinstance(part, list):
+            yield from part
+        else:
+            yield part
+
+
+def record_rules(parts: Sequence[Any]) -> tuple[str, ...]:
+    """Record-level rules every named person in a record gets (SPEC §5: one finding per person).
+
+    P131 when an identifier in the record is reported (exposed, weakly masked, mistyped;
+    a 残疾人证号; a house-number address); P141 with sensitive info; P151 with such an address.
+    """
+    items = list(_items(parts))
+    marks = {p.what for p in items if isinstance(p, Mark)}
+    linked = "address" in marks or any(
+        isinstance(v, Val) and ((v.expect == "finding" and v.entity in LINK_ENTITIES) or "P162" in v.also)
+        for v in items
+    )
+    return ("P131",) * linked + ("P141",) * ("sensitive" in marks) + ("P151",) * ("address" in marks)
+
+
+def link(parts: list[Any]) -> list[Any]:
+    """A record (table row or sentence) with its names labelled for the record-level rules."""
+    rules = record_rules(parts)
+    if not rules:
+        return parts
+
+    def named(part: Any) -> Any:
+        if isinstance(part, list):
+            return [named(p) for p in part]
+        if isinstance(part, Val) and part.entity == "PERSON_NAME" and part.expect == "finding":
+            return dataclasses.replace(part, also=part.also + rules)
+        return part
+
+    return [named(p) for p in parts]
+
+
 def group_name(g: Gen) -> str:
     return f"{g.rng.randrange(1, 13)}组"
 
@@ -670,17 +773,19 @@ def build_dibao(g: Gen, ctx: Ctx) -> Doc:
     for i in range(1, ctx.rows + 1):
         note = g.rng.choice(("", "", "新增", "因病致贫\n2023年新增", "提标"))
         rows.append(
-            [
-                str(i),
-                g.name(),
-                id_cell(g, ctx.style),
-                str(g.rng.randrange(1, 7)),
-                g.rng.choice(("A类", "B类", "C类")),
-                f"{g.rng.randrange(180, 800)}.00",
-                ctx.village,
-                phone_cell(g, ctx.style),
-                note,
-            ]
+            link(
+                [
+                    str(i),
+                    g.person("col"),
+                    id_cell(g, ctx.style),
+                    str(g.rng.randrange(1, 7)),
+                    g.rng.choice(("A类", "B类", "C类")),
+                    f"{g.rng.randrange(180, 800)}.00",
+                    ctx.village,
+                    phone_cell(g, ctx.style),
+                    note,
+                ]
+            )
         )
     intro = [
         [
@@ -713,17 +818,19 @@ def build_gengdi(g: Gen, ctx: Ctx) -> Doc:
         area = g.rng.randrange(5, 120) / 10
         rate = 106.8
         rows.append(
-            [
-                str(i),
-                g.name(),
-                id_cell(g, ctx.style),
-                group_name(g),
-                f"{area + g.rng.randrange(0, 10) / 10:.1f}",
-                f"{area:.1f}",
-                f"{rate:.2f}",
-                f"{area * rate:.2f}",
-                g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
-            ]
+            link(
+                [
+                    str(i),
+                    g.person("col"),
+                    id_cell(g, ctx.style),
+                    group_name(g),
+                    f"{area + g.rng.randrange(0, 10) / 10:.1f}",
+                    f"{area:.1f}",
+                    f"{rate:.2f}",
+                    f"{area * rate:.2f}",
+                    g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
+                ]
+            )
         )
     intro = [
         [
@@ -755,18 +862,20 @@ def build_canji(g: Gen, ctx: Ctx) -> Doc:
     rows: list[list[Cell]] = []
     for i in range(1, ctx.rows + 1):
         rows.append(
-            [
-                str(i),
-                g.name(),
-                g.rng.choice(("男", "女")),
-                id_cell(g, ctx.style),
-                g.negative("disability_cert"),
-                g.rng.choice(kinds),
-                g.rng.choice(("一级", "二级", "三级", "四级")),
-                g.rng.choice(("困难残疾人生活补贴", "重度残疾人护理补贴")),
-                f"{g.rng.choice((80, 90, 100, 120))}.00",
-                g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
-            ]
+            link(
+                [
+                    str(i),
+                    g.person("col"),
+                    g.rng.choice(("男", "女")),
+                    id_cell(g, ctx.style),
+                    dataclasses.replace(g.negative("disability_cert"), also=("P162",)),
+                    Mark(g.rng.choice(kinds), "sensitive"),
+                    Mark(g.rng.choice(("一级", "二级", "三级", "四级")), "sensitive"),
+                    g.rng.choice(("困难残疾人生活补贴", "重度残疾人护理补贴")),
+                    f"{g.rng.choice((80, 90, 100, 120))}.00",
+                    g.bank_val(g.pick(ACCOUNT_STYLES[ctx.style])),
+                ]
+            )
         )
     intro = [
         [
@@ -795,18 +904,20 @@ def build_jiaoyu(g: Gen, ctx: Ctx) -> Doc:
     rows: list[list[Cell]] = []
     for i in range(1, ctx.rows + 1):
         rows.append(
-            [
-                str(i),
-                g.name(),
-                g.rng.choice(("男", "女")),
-                id_cell(g, ctx.style, 2006, 2017),
-                ctx.town.name + g.rng.choice(SCHOOLS),
-                g.rng.choice(("一年级", "三年级", "五年级", "初一", "初二", "高一")),
-                g.rng.choice(("500.00", "625.00", "1000.00", "1250.00")),
-                g.name(),
-                phone_cell(g, ctx.style),
-                g.bank_val(g.pick(BANK_STYLES[ctx.style])),
-            ]
+            link(
+                [
+                    str(i),
+                    g.person("col"),
+                    g.rng.choice(("男", "女")),
+                    id_cell(g, ctx.style, 2006, 2017),
+                    Mark(ctx.town.name + g.rng.choice(SCHOOLS), "sensitive"),
+                    Mark(g.rng.choice(("一年级", "三年级", "五年级", "初一", "初二", "高一")), "sensitive"),
+                    g.rng.choice(("500.00", "625.00", "1000.00", "1250.00")),
+                    g.person("col"),
+                    phone_cell(g, ctx.style),
+                    g.bank_val(g.pick(BANK_STYLES[ctx.style])),
+                ]
+            )
         )
     intro = [
         [
@@ -824,16 +935,23 @@ def build_linshi(g: Gen, ctx: Ctx) -> Doc:
     headers = ["序号", "姓名", "身份证号", "家庭住址", "救助事由", "救助金额（元）", "联系电话"]
     rows: list[list[Cell]] = []
     for i in range(1, ctx.rows + 1):
+        name = g.person("col")
+        identifier = id_cell(g, style)
+        address: str = ctx.village + group_name(g)
+        if g.prng.random() < 0.3:
+            address = Mark(f"{address}{g.prng.randrange(1, 120)}号", "address")
         rows.append(
-            [
-                str(i),
-                g.name(),
-                id_cell(g, style),
-                ctx.village + group_name(g),
-                g.rng.choice(("因病", "因灾", "因学", "突发事件", "生活必需支出突然增加")),
-                f"{g.rng.randrange(5, 60) * 100}.00",
-                phone_cell(g, style),
-            ]
+            link(
+                [
+                    str(i),
+                    name,
+                    identifier,
+                    address,
+                    g.rng.choice(("因病", "因灾", "因学", "突发事件", "生活必需支出突然增加")),
+                    f"{g.rng.randrange(5, 60) * 100}.00",
+                    phone_cell(g, style),
+                ]
+            )
         )
     intro = [
         [f"经审核审批，现将{ctx.year}年{ctx.month}月临时救助对象名单公示如下，公示期内如有异议，请向镇人民政府反映。"]
@@ -844,13 +962,18 @@ def build_linshi(g: Gen, ctx: Ctx) -> Doc:
 
 def notice_person(g: Gen, ctx: Ctx, i: int) -> list[Part]:
     """A sentence that names a resident together with an ID and a personal mobile."""
-    return [
-        f"{i}. {g.name()}，{g.rng.choice(('男', '女'))}，身份证号码：",
-        id_cell(g, ctx.style),
-        "，本人手机：",
-        phone_cell(g, ctx.style),
-        f"，住{ctx.village}{group_name(g)}。",
-    ]
+    name = g.person("txt_list")
+    return link(
+        [
+            f"{i}. ",
+            name,
+            f"，{g.rng.choice(('男', '女'))}，身份证号码：",
+            id_cell(g, ctx.style),
+            "，本人手机：",
+            phone_cell(g, ctx.style),
+            f"，住{ctx.village}{group_name(g)}。",
+        ]
+    )
 
 
 def build_notice(g: Gen, ctx: Ctx) -> Doc:
@@ -864,16 +987,22 @@ def build_notice(g: Gen, ctx: Ctx) -> Doc:
     ]
     intro += [notice_person(g, ctx, i) for i in range(1, n + 1)]
     bank_style = BANK_STYLES[ctx.style]
+    paid = g.negative("date10")
+    holder = g.person("txt_plain", {"han": 1})
     intro.append(
-        [
-            "上述对象的保障金已于",
-            g.negative("date10"),
-            f"打入{g.name()}的一卡通账户（账号：",
-            g.bank_val(g.pick(bank_style)),
-            "），本批共发放",
-            g.negative("amount"),
-            "元。",
-        ]
+        link(
+            [
+                "上述对象的保障金已于",
+                paid,
+                "打入",
+                holder,
+                "的一卡通账户（账号：",
+                g.bank_val(g.pick(bank_style)),
+                "），本批共发放",
+                g.negative("amount"),
+                "元。",
+            ]
+        )
     )
     intro.append(
         ["如对公示对象有异议，可拨打镇民政办联系电话：", g.negative("official_mobile"), "，或向村务监督委员会反映。"]
@@ -881,7 +1010,7 @@ def build_notice(g: Gen, ctx: Ctx) -> Doc:
     intro.append(["举报电话：", g.negative("official_mobile"), "；咨询电话：", g.negative("landline"), "。"])
     headers = ["序号", "姓名", "身份证号（已脱敏）", "保障人数", "月补助金额（元）"]
     rows: list[list[Cell]] = [
-        [str(i), g.name(), id_cell(g, "masked"), str(g.rng.randrange(1, 6)), f"{g.rng.randrange(200, 900)}.00"]
+        [str(i), g.person("col"), id_cell(g, "masked"), str(g.rng.randrange(1, 6)), f"{g.rng.randrange(200, 900)}.00"]
         for i in range(1, ctx.rows + 1)
     ]
     title = f"关于{ctx.year}年{ctx.village}低保对象动态调整情况的公告"
@@ -891,6 +1020,12 @@ def build_notice(g: Gen, ctx: Ctx) -> Doc:
 def coop_name(g: Gen, ctx: Ctx) -> str:
     trade = g.rng.choice(("种植", "养殖", "农机", "烤烟", "蔬菜"))
     return f"{ctx.town.county_name}{g.rng.choice(VILLAGES)[:-1]}{trade}专业合作社"
+
+
+def _legal_rep(g: Gen) -> Val:
+    """A cooperative's 法定代表人 is public registry data, not a privacy finding."""
+    g.name()
+    return g.staff("legal_rep")
 
 
 def build_coop(g: Gen, ctx: Ctx) -> Doc:
@@ -914,7 +1049,7 @@ def build_coop(g: Gen, ctx: Ctx) -> Doc:
                 str(i),
                 coop_name(g, ctx),
                 g.negative(code_kind),
-                g.name(),
+                _legal_rep(g),
                 g.negative("invoice_no"),
                 g.negative("order_no"),
                 g.negative("amount"),
@@ -952,6 +1087,404 @@ def build_quhua(g: Gen, ctx: Ctx) -> Doc:
     intro = [[f"为做好统计基础工作，现将{ctx.town.name}各村（社区）统计用区划代码及户数、人口情况公布如下。"]]
     title = f"{ctx.town.name}{ctx.year}年统计用区划代码和城乡划分代码"
     return Doc("quhua", title, intro, Table(headers, rows), publicity_outro(g, ctx))
+
+
+# ---------------------------------------------------------------------------
+# People documents: names of every kind, sensitive data, addresses, other IDs
+# ---------------------------------------------------------------------------
+
+ANY_ORIGIN = people.ORIGINS
+HAN_ONLY = {"han": 8, "compound": 1, "rare": 1}
+
+
+def trap(text: str, kind: str) -> Val:
+    """A word that starts with a surname character but is no name (张家村, 金额)."""
+    return Val(text, "PERSON_NAME", None, "negative", kind)
+
+
+def passport(g: Gen) -> str:
+    if g.rng.random() < 0.5:
+        return "E" + g.digits(8)
+    return "E" + g.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + g.digits(7)
+
+
+def hk_permit(g: Gen) -> str:
+    return "C" + (g.digits(8) if g.rng.random() < 0.5 else g.rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") + g.digits(7))
+
+
+def social_security_card(g: Gen) -> str:
+    return g.rng.choice("ABCDEFGHJKLMN") + g.digits(8)
+
+
+def other_id(text: str, kind: str) -> Val:
+    return Val(text, "OTHER_ID", "P162", "finding", kind)
+
+
+def detailed_address(g: Gen, ctx: Ctx) -> Mark:
+    """Down to the house number, building or room: a P151 address."""
+    r = g.prng
+    if r.random() < 0.6:
+        return Mark(f"{ctx.village}{r.randrange(1, 13)}组{r.randrange(1, 150)}号", "address")
+    estate = r.choice(("幸福小区", "阳光苑", "新村小区", "和平花园"))
+    return Mark(
+        f"{ctx.town.name}{estate}{r.randrange(1, 20)}栋{r.randrange(1, 5)}单元{r.randrange(101, 1202)}室", "address"
+    )
+
+
+def notice_sentences(g: Gen, ctx: Ctx, n: int) -> list[list[Part]]:
+    """Free-text sentences naming residents in every context the recognizer must handle."""
+    r = g.prng
+    out: list[list[Part]] = []
+    for i in range(1, n + 1):
+        t = r.choice(
+            (
+                "enum",
+                "head",
+                "comrade",
+                "child",
+                "health",
+                "disability",
+                "passport",
+                "masked",
+                "official",
+                "trap",
+                "criminal",
+                "religion",
+                "plain",
+                "flat",
+                "item",
+                "bank",
+                "contact",
+                "enum",
+            )
+        )
+        k = r.randrange(2, 6)
+        amount = f"{r.randrange(3, 60) * 100}"
+        sex = r.choice(("男", "女"))
+        if t == "enum":
+            names = [g.person("txt_enum", ANY_ORIGIN, legacy=False) for _ in range(r.randrange(2, 5))]
+            parts: list[Part] = [f"经{ctx.village}村民代表大会民主评议，拟将"]
+            for j, name in enumerate(names):
+                parts += (["、"] if j else []) + [name]
+            parts.append(f"等{len(names)}户纳入{ctx.year}年城乡最低生活保障范围。")
+        elif t == "head":
+            address: str = Mark(f"{ctx.village}{r.randrange(1, 13)}组", "plain")
+            if r.random() < 0.5:
+                address = detailed_address(g, ctx)
+            parts = [
+                "户主：",
+                g.person("txt_cue", ANY_ORIGIN, legacy=False),
+                f"，家庭人口{k}人，本人手机：",
+                phone_cell(g, ctx.style),
+                "，住",
+                address,
+                "。",
+            ]
+        elif t == "comrade":
+            parts = [
+                g.person("txt_suffix", HAN_ONLY, legacy=False),
+                f"同志系{ctx.village}脱贫监测对象，已落实帮扶措施。",
+            ]
+        elif t == "child":
+            school = Mark(f"就读于{ctx.town.name}{r.choice(SCHOOLS)}{r.choice(people.SCHOOL_GRADES)}", "sensitive")
+            parts = [
+                g.person("txt_suffix", HAN_ONLY, legacy=False),
+                "之子",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                f"，{r.randrange(7, 15)}岁，",
+                school,
+                "。",
+            ]
+        elif t == "health":
+            parts = [
+                g.person("txt_suffix", HAN_ONLY, legacy=False),
+                f"，{sex}，{r.randrange(20, 80)}岁，",
+                Mark("患有" + r.choice(people.DISEASES), "sensitive"),
+                f"，申请医疗救助{amount}元。",
+            ]
+        elif t == "disability":
+            grade = r.choice("一二三四")
+            cert = dataclasses.replace(g.negative("disability_cert"), also=("P162",))
+            parts = [
+                g.person("txt_suffix", HAN_ONLY, legacy=False),
+                f"（{sex}），",
+                Mark(f"{r.choice(people.DISABILITY)}{grade}级残疾", "sensitive"),
+                "，残疾人证号：",
+                cert,
+                "。",
+            ]
+        elif t == "passport":
+            parts = [
+                "申请人",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                "，护照号码：",
+                other_id(passport(g), "passport"),
+                "，往来港澳通行证号码：",
+                other_id(hk_permit(g), "hk_macau_permit"),
+                "。",
+            ]
+        elif t == "masked":
+            parts = []
+            for j in range(r.randrange(2, 4)):
+                parts += (["、"] if j else []) + [g.masked_person()]
+            parts.append("因家庭收入超标，已于上月退出保障。")
+        elif t == "official":
+            parts = [
+                r.choice(people.OFFICIAL_TITLES_BEFORE),
+                g.staff("official"),
+                "带队入户核查，",
+                g.staff("official"),
+                r.choice(people.OFFICIAL_TITLES_AFTER),
+                "主持召开评议会。",
+            ]
+        elif t == "trap":
+            parts = r.choice(
+                (
+                    [
+                        "本次补贴",
+                        trap("金额", "trap_word"),
+                        f"为{amount}元，涉及",
+                        trap(r.choice(people.PLACE_TRAPS), "trap_place"),
+                        "、",
+                        trap(r.choice(people.PLACE_TRAPS), "trap_place"),
+                        "等",
+                        trap("周边", "trap_word"),
+                        "村组。",
+                    ],
+                    [
+                        "按照",
+                        trap("高级", "trap_word"),
+                        "农艺师提出的",
+                        trap("方案", "trap_word"),
+                        "，",
+                        trap("于是", "trap_word"),
+                        "调整了补贴标准。",
+                    ],
+                    [
+                        trap("常务", "trap_word"),
+                        "副镇长主持会议，强调",
+                        trap("安全", "trap_word"),
+                        "生产和",
+                        trap("方便", "trap_word"),
+                        "群众。",
+                    ],
+                    [
+                        trap("黄金", "trap_word"),
+                        "周期间，",
+                        trap(r.choice(people.PLACE_TRAPS), "trap_place"),
+                        "开展人居环境整治，",
+                        trap("全部", "trap_word"),
+                        "农户参加。",
+                    ],
+                    [
+                        "补贴资金共计",
+                        trap("万元", "trap_word"),
+                        "级以上项目",
+                        trap("程序", "trap_word"),
+                        "须",
+                        trap("明确", "trap_word"),
+                        "，",
+                        trap(r.choice(people.PLACE_TRAPS), "trap_place"),
+                        "已完成公示。",
+                    ],
+                )
+            )
+        elif t == "criminal":
+            parts = [
+                Mark("刑满释放人员", "sensitive"),
+                g.person("txt_plain", HAN_ONLY, legacy=False),
+                f"已纳入安置帮教，落实临时救助{amount}元。",
+            ]
+        elif t == "religion":
+            parts = [
+                g.person("txt_plain", HAN_ONLY, legacy=False),
+                "，",
+                Mark("信仰" + r.choice(people.RELIGIONS), "sensitive"),
+                f"，家庭人口{k}人。",
+            ]
+        elif t == "plain":
+            parts = [
+                g.person("txt_plain", {"han": 1}, legacy=False),
+                f"家庭因病致贫，经{ctx.village}评议，纳入临时救助。",
+            ]
+        elif t == "flat":
+            parts = [
+                g.person("txt_plain", HAN_ONLY, legacy=False),
+                "，现住",
+                detailed_address(g, ctx),
+                "，申请住房保障补贴。",
+            ]
+        elif t == "item":
+            parts = [
+                f"{i}. ",
+                g.person("txt_list", ANY_ORIGIN, legacy=False),
+                f"，{sex}，身份证号码：",
+                id_cell(g, ctx.style),
+                "。",
+            ]
+        elif t == "bank":
+            parts = [
+                "补助资金已打入",
+                g.person("txt_plain", {"han": 1}, legacy=False),
+                "的一卡通账户（账号：",
+                g.bank_val(g.pick(BANK_STYLES[ctx.style])),
+                "）。",
+            ]
+        else:
+            parts = ["联系人：", g.staff("official"), "，联系电话：", g.negative("landline"), "。"]
+        out.append(link(parts))
+    return out
+
+
+def signoff_line(g: Gen) -> list[Part]:
+    """撰稿：…　校对：…　排版：…　校对：…　审核：…: staff in their role, never privacy findings."""
+    parts: list[Part] = []
+    for j, role in enumerate(people.SIGNOFF_ROLES):
+        parts += [("　" if j else "") + f"{role}：", g.staff("signoff")]
+    return parts
+
+
+def build_people_notice(g: Gen, ctx: Ctx) -> Doc:
+    """A free-text notice: residents named in every context, traps, officials, a sign-off line."""
+    intro: list[list[Part]] = [
+        [f"根据有关规定，{ctx.town.name}对{ctx.village}{ctx.year}年社会救助对象进行了复核，现将有关情况公告如下："]
+    ]
+    intro += notice_sentences(g, ctx, ctx.rows)
+    outro = [*publicity_outro(g, ctx, official_mobiles=False), signoff_line(g)]
+    title = f"关于{ctx.year}年{ctx.village}社会救助对象复核情况的公告"
+    return Doc("people_notice", title, intro, None, outro)
+
+
+def build_medical(g: Gen, ctx: Ctx) -> Doc:
+    """医疗救助 roster: names of every origin, some masked; illness, detailed addresses, phones."""
+    headers = ["序号", "姓名", "性别", "年龄", "民族", "家庭住址", "病种", "救助金额（元）", "联系电话"]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        r = g.prng
+        masked = ctx.style == "masked" or (ctx.style == "mixed" and r.random() < 0.3)
+        name = g.masked_person() if masked else g.person("col", ANY_ORIGIN, legacy=False)
+        address: str = f"{ctx.village}{r.randrange(1, 13)}组"
+        if r.random() < 0.4:
+            address = detailed_address(g, ctx)
+        row: list[Cell] = [
+            str(i),
+            name,
+            r.choice(("男", "女")),
+            str(r.randrange(18, 90)),
+            r.choice(("汉族", "彝族", "傣族", "哈尼族", "傈僳族", "藏族", "白族")),
+            address,
+            Mark(r.choice(people.DISEASES), "sensitive"),
+            f"{r.randrange(5, 80) * 100}.00",
+            phone_cell(g, ctx.style),
+        ]
+        rows.append(link(row))
+    intro = [[f"经个人申请、{ctx.village}评议和镇人民政府审核，现将{ctx.year}年第二批医疗救助对象名单公示如下。"]]
+    title = f"{ctx.town.name}{ctx.year}年第二批医疗救助对象名单"
+    return Doc("medical", title, intro, Table(headers, rows), publicity_outro(g, ctx, official_mobiles=False))
+
+
+def build_household(g: Gen, ctx: Ctx) -> Doc:
+    """户主 and 家庭成员 (several names in one cell), 门牌号, minors' school data (text formats only)."""
+    headers = ["序号", "户主", "家庭成员", "门牌号", "在读学生年级", "保障金额（元）"]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        r = g.prng
+        members: list[Part] = []
+        for j in range(r.randrange(1, 4)):
+            relation = r.choice(("配偶", "之子", "之女", "母亲"))
+            members += (["、"] if j else []) + [g.person("col", HAN_ONLY, legacy=False), f"（{relation}）"]
+        house: str = "" if r.random() < 0.4 else Mark(f"{r.randrange(1, 150)}号", "address")
+        grade: str = Mark(r.choice(people.SCHOOL_GRADES), "sensitive") if r.random() < 0.3 else "无"
+        rows.append(
+            link(
+                [
+                    str(i),
+                    g.person("col", ANY_ORIGIN, legacy=False),
+                    members,
+                    house,
+                    grade,
+                    f"{r.randrange(200, 900)}.00",
+                ]
+            )
+        )
+    intro = [[f"现将{ctx.village}{ctx.year}年低保家庭成员情况公示如下。"]]
+    title = f"{ctx.village}{ctx.year}年低保家庭成员情况表"
+    return Doc("household", title, intro, Table(headers, rows), publicity_outro(g, ctx, official_mobiles=False))
+
+
+def build_travel(g: Gen, ctx: Ctx) -> Doc:
+    """外出务工 list with passports, 港澳通行证 and 社会保障卡号 (P162), plus masked ones."""
+    headers = ["序号", "姓名", "护照号码", "往来港澳通行证号码", "社会保障卡号", "务工地点"]
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        p = passport(g)
+        permit = hk_permit(g)
+        card = social_security_card(g)
+        masked = ctx.style == "masked" or g.prng.random() < 0.2
+        cells: list[Cell] = [
+            str(i),
+            g.person("col", ANY_ORIGIN, legacy=False),
+            Val(p[:2] + "*" * (len(p) - 4) + p[-2:], "OTHER_ID", None, "masked", "passport_masked")
+            if masked
+            else other_id(p, "passport"),
+            other_id(permit, "hk_macau_permit"),
+            other_id(card, "social_security"),
+            g.prng.choice(("广东省东莞市", "浙江省宁波市", "澳门特别行政区", "泰国清迈")),
+        ]
+        rows.append(link(cells))
+    intro = [[f"现将{ctx.town.name}{ctx.year}年外出务工人员交通补贴发放名单公示如下。"]]
+    title = f"{ctx.town.name}{ctx.year}年外出务工人员交通补贴名单"
+    return Doc("travel", title, intro, Table(headers, rows), publicity_outro(g, ctx, official_mobiles=False))
+
+
+PEOPLE_BUILDERS: dict[str, Callable[[Gen, Ctx], Doc]] = {
+    "people_notice": build_people_notice,
+    "medical": build_medical,
+    "household": build_household,
+    "travel": build_travel,
+}
+PEOPLE_NAMES = {
+    "people_notice": "社会救助复核公告",
+    "medical": "医疗救助对象名单",
+    "household": "低保家庭成员情况",
+    "travel": "外出务工交通补贴名单",
+}
+# (kind, format, encoding, style, rows): every table format and free text in several encodings.
+PEOPLE_PLAN = (
+    ("people_notice", "txt", "utf-8", "exposed", 40),
+    ("people_notice", "html", "gb18030", "mixed", 40),
+    ("people_notice", "md", "utf-8-sig", "exposed", 36),
+    ("people_notice", "json", "utf-8", "mixed", 30),
+    ("people_notice", "txt", "gbk", "weak", 30),
+    ("medical", "csv", "gbk", "exposed", 30),
+    ("medical", "xlsx", None, "mixed", 30),
+    ("medical", "html", "utf-8", "masked", 24),
+    ("medical", "tsv", "utf-8", "mixed", 24),
+    ("household", "txt", "gb18030", "exposed", 24),
+    ("household", "csv", "utf-8", "exposed", 24),
+    ("household", "md", "gbk", "exposed", 20),
+    ("travel", "xlsx", None, "exposed", 20),
+    ("travel", "html", "utf-8", "exposed", 20),
+)
+
+
+def people_plan(g: Gen, towns: list[Town]) -> list[FileSpec]:
+    """The people documents of the committed corpus (drawn after every other file)."""
+    specs: list[FileSpec] = []
+    for n, (kind, fmt, encoding, style, rows) in enumerate(PEOPLE_PLAN):
+        town = towns[n % len(towns)]
+        g.county = town.county
+        ctx = Ctx(town, g.rng.choice(town.villages), 2023, 1 + n % 12, style, rows)
+        opts: dict[str, Any] = {}
+        doc = PEOPLE_BUILDERS[kind](g, ctx)
+        doc.village = ctx.village
+        stem = f"{ctx.year}-{ctx.month:02d}_{PEOPLE_NAMES[kind]}_{n + 100:03d}"
+        if fmt == "xlsx":
+            specs.append(FileSpec(f"{town.slug}/{stem}.xlsx", fmt, None, [doc], {"sheets": [{"name": "名单"}]}))
+        else:
+            opts.update({"title_row": n % 2 == 0} if fmt in ("csv", "tsv") else {})
+            specs.append(FileSpec(f"{town.slug}/{stem}.{fmt}", fmt, encoding, [doc], opts))
+    return specs
 
 
 BUILDERS: dict[str, Callable[[Gen, Ctx], Doc]] = {
@@ -1195,6 +1728,32 @@ def ordered_location(loc: dict[str, Any]) -> dict[str, Any]:
     return {k: loc[k] for k in order if k in loc}
 
 
+RULE_LABEL_ENTITY = {
+    "P131": "PERSON_NAME",
+    "P132": "PERSON_NAME",
+    "P141": "SENSITIVE_INFO",
+    "P151": "ADDRESS",
+    "P162": "OTHER_ID",
+}
+
+
+def make_labels(spec: FileSpec, val: Val, loc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The value's label, and what else is expected at the same place.
+
+    A name's record-level rules (P131/P141/P151) go in its label's ``also`` list
+    (compact: one line per name); a 残疾人证号 gets its own P162 label.
+    """
+    first = make_label(spec, val, loc)
+    if val.entity == "PERSON_NAME":
+        if val.also:
+            first["also"] = list(val.also)
+        return [first]
+    labels = [first]
+    for rule in val.also:
+        labels.append(dict(first, entity=RULE_LABEL_ENTITY[rule], rule_id=rule, expect="finding"))
+    return labels
+
+
 def make_label(spec: FileSpec, val: Val, loc: dict[str, Any]) -> dict[str, Any]:
     """One labels.jsonl record; ``prefix`` holds text before the located value (``+86 ``)."""
     label = {
@@ -1226,7 +1785,7 @@ def write_text(root: Path, spec: FileSpec) -> list[dict[str, Any]]:
     target = root / spec.rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(text.encode(spec.encoding or "utf-8"))
-    return [make_label(spec, val, loc) for val, loc in placed]
+    return [label for val, loc in placed for label in make_labels(spec, val, loc)]
 
 
 def column_letter(index: int) -> str:
@@ -1316,7 +1875,7 @@ def write_xlsx(root: Path, spec: FileSpec) -> list[dict[str, Any]]:
     buffer = io.BytesIO()
     wb.save(buffer)
     target.write_bytes(normalise_zip(buffer.getvalue()))
-    return [make_label(spec, val, loc) for val, loc in placed]
+    return [label for val, loc in placed for label in make_labels(spec, val, loc)]
 
 
 def normalise_zip(data: bytes) -> bytes:
@@ -1417,6 +1976,7 @@ def sample_plan(g: Gen, towns: list[Town]) -> list[FileSpec]:
                 specs.append(FileSpec(f"{town.slug}/{stem}.{fmt}", fmt, encoding, [doc], opts))
                 counter += 1
     specs += xlsx_plan(g, towns)
+    specs += people_plan(g, towns)
     specs.append(FileSpec("edge/空文件.txt", "edge", None, [], {"bytes": b""}))
     header = "序号,姓名,身份证号码,联系电话\r\n".encode("gbk")
     specs.append(FileSpec("edge/仅表头.csv", "edge", None, [], {"bytes": header}))
@@ -1591,7 +2151,8 @@ def verify(root: Path) -> list[str]:
     by_path: dict[str, list[dict[str, Any]]] = {}
     for label in labels:
         loc = label["location"]
-        key = (label["path"], loc.get("sheet"), loc.get("cell"), loc.get("line"), loc.get("column"))
+        where = (label["path"], loc.get("sheet"), loc.get("cell"), loc.get("line"), loc.get("column"))
+        key = (*where, label["rule_id"], label["entity"])
         if key in keys:
             problems.append(f"duplicate label location {key}")
         keys.add(key)

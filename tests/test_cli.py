@@ -42,9 +42,9 @@ def run(runner: CliRunner, *args: str) -> tuple[int, dict]:
     """Scan with JSON output; workflow rules (W2xx, tested elsewhere) are left out unless selected."""
     args_list = list(args)
     if "--ignore" in args_list:
-        args_list[args_list.index("--ignore") + 1] += ",W"
+        args_list[args_list.index("--ignore") + 1] += ",W,P13,P14,P15"
     elif "--select" not in args_list:
-        args_list += ["--ignore", "W"]
+        args_list += ["--ignore", "W,P13,P14,P15"]
     result = runner.invoke(app, ["scan", *args_list, "--format", "json"])
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip().startswith("{") else {}
 
@@ -118,7 +118,17 @@ def test_stdin(runner: CliRunner) -> None:
 
 def test_report_written_to_file_on_exit_1_and_2(runner: CliRunner, files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "out" / "report.json"
-    args = ["scan", str(files["leak"]), str(files["empty_xlsx"]), "--ignore", "W", "--format", "json", "-o", str(out)]
+    args = [
+        "scan",
+        str(files["leak"]),
+        str(files["empty_xlsx"]),
+        "--ignore",
+        "W,P13,P14,P15",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["findings"] == 2

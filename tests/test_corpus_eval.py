@@ -87,7 +87,7 @@ def test_corpus_covers_every_format_encoding_and_rule() -> None:
     counts = generate.summarise(labels)
     assert set(counts["format"]) == {"txt", "md", "csv", "tsv", "json", "html", "xlsx"}
     assert set(counts["encoding"]) == {"utf-8", "utf-8-sig", "gb18030", "gbk", "-"}
-    assert set(counts["rule_id"]) == {"P101", "P102", "P103", "P111", "P112", "P121", "-"}
+    assert set(counts["rule_id"]) == {"P101", "P102", "P103", "P111", "P112", "P121", "P132", "P162", "-"}
     assert set(counts["expect"]) == {"finding", "masked", "negative"}
     assert (SAMPLES / "edge" / "空文件.txt").stat().st_size == 0
     files = [p for p in SAMPLES.rglob("*") if p.is_file()]

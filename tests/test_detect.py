@@ -123,12 +123,25 @@ def test_run_splitter_finds_exactly_the_tokens_of_the_reference_regex(text: str)
 @settings(max_examples=400)
 @given(st.text(alphabet="0123456789X -a.", max_size=60))
 def test_every_reference_digit_group_is_considered(text: str) -> None:
-    """Each digit-group match of the reference regex with ≥ 11 digits is tried as a whole or in parts."""
+    """Every window of whole digit groups that the reference regex yields is tried as a candidate."""
     recorder = _Recorder()
     recorder.detect(text + "\n")
     tried = set(recorder.tokens)
     for match in ORACLE_GROUP.finditer(text + "\n"):
-        digits = sum(c.isdigit() or c in "Xx" for c in match.group())
-        if match.end() - match.start() >= 12 and 11 <= digits <= 20:
-            inside = [t for t in tried if match.start() <= t[0] and t[1] <= match.end()]
-            assert inside, (text, match.group())
+        if match.end() - match.start() < 12:
+            continue
+        parts = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\d+[Xx]?", match.group())]
+        for i in range(len(parts)):
+            for j in range(i + 1, min(len(parts), i + 7)):
+                compact = sum(e - s for s, e in parts[i : j + 1])
+                if compact in (11, 13, 15, 16, 17, 18, 19, 20):
+                    assert (parts[i][0], parts[j][1]) in tried, (text, match.group())
+
+
+def test_resident_address_before_a_contact_phone_is_not_an_office() -> None:
+    text = "户主王某，住青石镇白岩村3组，联系电话：13812345678。"
+    assert [k[:2] for k in kinds(text)] == [("PHONE_NUMBER", "exposed")]
+
+
+def test_disability_certificate_with_x_check_digit() -> None:
+    assert [k[:2] for k in kinds(f"残疾人证号 {'11010519491231002X'}44")] == [("OTHER_ID", "exposed")]

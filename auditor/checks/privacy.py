@@ -33,11 +33,21 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
             yield block, detection
 
 
-def check_privacy(document: Document, detector: Detector, make: FindingMaker, enabled: set[str]) -> list[Finding]:
-    """One finding per exposed value occurrence, located exactly; P161 in addition when hidden."""
+def check_privacy(
+    document: Document,
+    detector: Detector,
+    make: FindingMaker,
+    enabled: set[str],
+    detections: list[tuple[Block, Detection]] | None = None,
+) -> list[Finding]:
+    """One finding per exposed value occurrence, located exactly; P161 in addition when hidden.
+
+    ``detections`` may be passed in when other checks (names, linkage) share them.
+    """
     findings: list[Finding] = []
     seen: Counter[str] = Counter()
-    for block, detection in iter_detections(document, detector):
+    pairs = detections if detections is not None else iter_detections(document, detector)
+    for block, detection in pairs:
         locator = block.locator
         rule_id = RULE_OF.get((detection.entity, detection.kind))
         if rule_id is None:

@@ -8,7 +8,7 @@ from auditor.model import Report
 from auditor.rules import Rule
 
 Formatter = Callable[[Report, dict[str, Rule]], str]
-FORMATS = ("text", "json", "sarif", "csv", "html")
+FORMATS = ("text", "json", "sarif", "csv", "html", "junit")
 
 
 def formatter_for(name: str) -> Formatter:
@@ -20,6 +20,8 @@ def formatter_for(name: str) -> Formatter:
         from auditor.formatters.csv_format import render
     elif name == "html":
         from auditor.formatters.html_format import render
+    elif name == "junit":
+        from auditor.formatters.junit import render
     else:
         from auditor.formatters.text import render
     return render

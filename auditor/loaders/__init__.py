@@ -21,6 +21,10 @@ FORMATS: dict[str, str] = {
     ".htm": "html",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".pdf": "pdf",
 }
 
 
@@ -50,6 +54,18 @@ def loader_for(fmt: str) -> Loader:
         from auditor.loaders.xlsx import load_xlsx
 
         return load_xlsx
+    if fmt == "xls":
+        from auditor.loaders.xls import load_xls
+
+        return load_xls
+    if fmt == "docx":
+        from auditor.loaders.docx import load_docx
+
+        return load_docx
+    if fmt == "pdf":
+        from auditor.loaders.pdf import load_pdf
+
+        return load_pdf
     raise LoadError(f"不支持的文件格式 (unsupported format): {fmt}")
 
 

@@ -1,19 +1,41 @@
-"""XLSX: every sheet (hidden ones too), one block per non-empty cell.
+"""XLSX/XLSM: every sheet and every place a reader does not see — one block per non-empty cell.
 
-python-calamine reads values about 10x faster than openpyxl; the header row is
-found past title rows and merged cells.
+Values come from python-calamine (about 10x faster than openpyxl; it never runs
+macros or follows external links). What calamine does not report is read from
+the package itself, through defusedxml: hidden rows and columns (streamed from
+the sheet XML), cell comments, defined names and document properties. Those
+blocks carry ``hidden=True`` and ``part`` so P161 fires in addition to the
+finding for the value itself.
+
+Big workbooks are not held as blocks: :class:`StreamedBlocks` re-reads one
+sheet at a time whenever the blocks are walked, so memory follows the largest
+sheet, not rows x cells x Python objects.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
+from typing import Any, overload
 
 from auditor.loaders.errors import LoadError
-from auditor.loaders.tables import detect_header, header_names
-from auditor.model import Block, Document, FixedLocator
+from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
+from auditor.loaders.safety import open_ooxml, parse_xml, read_member
+from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
+from auditor.model import Block, Document, FixedLocator, Position
+
+STREAM_ABOVE = 32 << 20  # uncompressed sheet XML beyond which blocks are streamed, not kept
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|sheetData)\b([^>]*)>")
+_ATTR = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
+_CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def column_letter(index: int) -> str:
@@ -24,6 +46,14 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """A1 letters → 0-based column index."""
+    value = 0
+    for char in letters:
+        value = value * 26 + ord(char) - 64
+    return value - 1
 
 
 def cell_text(value: object) -> str:
@@ -43,21 +73,145 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+class CellLocator:
+    """A spreadsheet cell's place, built only when a finding needs it (blocks are made per cell, by the million)."""
+
+    __slots__ = ("col", "field", "row", "sheet")
+    in_table = True
+
+    def __init__(self, sheet: str, row: int, col: int, field: str | None) -> None:
+        self.sheet = sheet
+        self.row = row  # 1-based
+        self.col = col  # 0-based
+        self.field = field
+
+    @property
+    def location(self) -> dict[str, Any]:
+        location: dict[str, Any] = {
+            "sheet": self.sheet,
+            "cell": f"{column_letter(self.col)}{self.row}",
+            "row": self.row,
+        }
+        if self.field is not None:
+            location["field"] = self.field
+        return location
+
+    @property
+    def record(self) -> tuple[Any, ...]:
+        return ("sheet", self.sheet, self.row)
+
+    def locate(self, start: int, end: int) -> Position:
+        return Position(self.location, self.record, self.field)
+
+    def field_at(self, offset: int) -> str | None:
+        return self.field
+
+
+class StreamedBlocks(Sequence[Block]):
+    """Blocks produced on demand by ``factory``; each walk re-reads the source.
+
+    Indexing (rare: sign-off lookups) re-walks once and keeps a window of
+    neighbours, so neighbouring look-ups stay cheap.
+    """
+
+    WINDOW = 256
+    HEAD = 2048  # kept: checks that only peek at the start (is this an annual report?) re-read nothing
+
+    def __init__(self, factory: Callable[[], Iterator[Block]], nonempty: bool) -> None:
+        self._factory = factory
+        self._nonempty = nonempty
+        self._length: int | None = None
+        self._window: tuple[int, list[Block]] = (0, [])
+        self._head = list(islice(factory(), self.HEAD))
+
+    def __iter__(self) -> Iterator[Block]:
+        yield from self._head
+        if len(self._head) == self.HEAD:
+            yield from islice(self._factory(), self.HEAD, None)
+
+    def __bool__(self) -> bool:
+        return self._nonempty
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = sum(1 for _ in self._factory())
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Block: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Block]: ...
+
+    def __getitem__(self, index: int | slice) -> Block | list[Block]:
+        if isinstance(index, slice):
+            return list(islice(self._factory(), *index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        start, cached = self._window
+        if not start <= index < start + len(cached):
+            start = max(0, index - self.WINDOW // 4)
+            cached = list(islice(self._factory(), start, start + self.WINDOW))
+            self._window = (start, cached)
+        if not start <= index < start + len(cached):
+            raise IndexError(index)
+        return cached[index - start]
+
+
+@dataclass(slots=True)
+class SheetInfo:
+    """What the package says about one sheet beyond its values."""
+
+    name: str
+    hidden: bool
+    part: str | None = None
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    hidden_cols: list[tuple[int, int]] = field(default_factory=list)  # 0-based inclusive ranges
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (A1 ref, text)
+
+    def col_hidden(self, col: int) -> bool:
+        return any(lo <= col <= hi for lo, hi in self.hidden_cols)
+
+
 def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
+    archive = open_ooxml(data, "xlsx")
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    if not data:
-        raise LoadError("文件为空（0字节），不是有效的电子表格 (empty file, not a workbook)")
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = list(workbook.sheets_metadata)
     except Exception as exc:  # calamine raises several types for zip/xml/password problems
         raise LoadError(f"无法打开电子表格 (cannot open workbook): {type(exc).__name__}: {exc}") from exc
+    try:
+        parts, names = _workbook_xml(archive)
+        sheets = []
+        for meta in metas:
+            info = SheetInfo(meta.name, meta.visible != SheetVisibleEnum.Visible, parts.get(meta.name))
+            if info.part:
+                _scan_hidden(archive, info)
+                info.comments = _comments(archive, info.part)
+            sheets.append(info)
+        extras = names + property_blocks(archive)
+    except LoadError:
+        raise
+    except Exception as exc:  # a malformed part must be E001, never a crash of the whole scan
+        raise LoadError(f"电子表格结构异常，无法解析 (malformed workbook: {type(exc).__name__}: {exc})"[:300]) from exc
+    size = sum(archive.getinfo(s.part).file_size for s in sheets if s.part and s.part in archive.NameToInfo)
+
+    def walk() -> Iterator[Block]:
+        for info in sheets:
+            yield from _sheet_blocks(workbook, info)
+        yield from extras
+
     document = Document(path=str(path), format=fmt)
     try:
-        for meta in workbook.sheets_metadata:
-            hidden = meta.visible != SheetVisibleEnum.Visible
-            sheet = workbook.get_sheet_by_name(meta.name)
-            _add_sheet(document, meta.name, sheet, hidden)
+        if size <= STREAM_ABOVE:
+            document.blocks = list(walk())
+        else:
+            streamed = StreamedBlocks(walk, nonempty=True)  # reads the first sheet's head
+            for info in sheets[1:]:  # calamine parses a sheet whole here: a later walk cannot fail
+                workbook.get_sheet_by_name(info.name)
+            document.blocks = streamed  # type: ignore[assignment]
     except LoadError:
         raise
     except Exception as exc:
@@ -65,23 +219,121 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     return document
 
 
-def _add_sheet(document: Document, name: str, sheet: object, hidden: bool) -> None:
-    values = sheet.to_python()
-    if not values:
+def _workbook_xml(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[Block]]:
+    """Sheet name -> worksheet part, and defined names as hidden blocks."""
+    data = read_member(archive, "xl/workbook.xml")
+    if data is None:
+        return {}, []
+    root = parse_xml(data, "xl/workbook.xml")
+    rels = relationships(archive, "xl/workbook.xml")
+    parts: dict[str, str] = {}
+    sheet_names: list[str] = []
+    for node in root.iter():
+        if local(node.tag) == "sheet":
+            name = node.get("name") or ""
+            sheet_names.append(name)
+            rid = next((v for k, v in node.attrib.items() if local(k) == "id"), None)
+            if rid in rels:
+                parts[name] = rels[rid][1]
+    blocks = []
+    for node in root.iter():
+        if local(node.tag) != "definedName" or not (node.text or "").strip():
+            continue
+        name = node.get("name") or ""
+        location: dict[str, Any] = {"part": "defined-name", "field": name}
+        scope = node.get("localSheetId")
+        if scope is not None and scope.isdigit() and int(scope) < len(sheet_names):
+            location["sheet"] = sheet_names[int(scope)]
+        locator = FixedLocator(location, ("defined-name", name), name, False)
+        blocks.append(Block(node.text or "", locator, hidden=True, part="defined-name"))
+    return parts, blocks
+
+
+def _scan_hidden(archive: zipfile.ZipFile, info: SheetInfo) -> None:
+    """Hidden rows and columns, read by streaming the sheet XML (it may be hundreds of MB)."""
+    assert info.part is not None
+    try:
+        stream = archive.open(info.part)
+    except KeyError:
         return
+    row_number = 0
+    tail = b""
+    with stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut == -1:
+                cut = len(buffer)
+            for match in _TAG.finditer(buffer, 0, cut):
+                tag, attrs = match.group(1), dict(_ATTR.findall(match.group(2)))
+                if tag == b"row":
+                    ref = attrs.get(b"r", b"")
+                    row_number = int(ref) if ref.isdigit() else row_number + 1
+                    if attrs.get(b"hidden") in (b"1", b"true"):
+                        info.hidden_rows.add(row_number)
+                elif tag == b"col" and attrs.get(b"hidden") in (b"1", b"true"):
+                    lo, hi = attrs.get(b"min", b"0"), attrs.get(b"max", b"0")
+                    if lo.isdigit() and hi.isdigit() and int(lo) >= 1:
+                        info.hidden_cols.append((int(lo) - 1, int(hi) - 1))
+            tail = buffer[cut:]
+            if not chunk:
+                return
+
+
+def _comments(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(cell ref, text) of the legacy comments (notes) of one sheet; threaded ones keep a legacy copy."""
+    found = []
+    for kind, target in relationships(archive, part).values():
+        if kind != "comments":
+            continue
+        data = read_member(archive, target)
+        if data is None:
+            continue
+        root = parse_xml(data, posixpath.basename(target))
+        for node in root.iter():
+            if local(node.tag) == "comment":
+                text = "".join(text_of(child) for child in node if local(child.tag) == "text")
+                if text.strip():
+                    found.append(((node.get("ref") or "").upper(), text))
+    return found
+
+
+def _sheet_blocks(workbook: Any, info: SheetInfo) -> Iterator[Block]:
+    sheet = workbook.get_sheet_by_name(info.name)
     first_row, first_col = sheet.start or (0, 0)
-    rows = [[cell_text(v) for v in row] for row in values]
-    header_index = detect_header(rows)
-    names = header_names(rows, header_index)
-    for r, row in enumerate(rows):
+    rows: Iterator[list[Any]] = sheet.iter_rows()
+    if first_row:  # python-calamine pads the rows above the data with empty rows; older versions did not
+        lead = list(islice(rows, first_row))
+        if any(v not in (None, "") for row in lead for v in row):
+            rows = chain(lead, rows)
+    head = [[cell_text(v) for v in row] for row in islice(rows, SCAN_ROWS + 1)]
+    header_index = detect_header(head)
+    names = header_names(head, header_index)
+    name = info.name
+    width = max((len(row) for row in head), default=0)
+    col_parts = ["hidden-column" if info.hidden_cols and info.col_hidden(first_col + c) else None for c in range(width)]
+    for r, row in enumerate(chain(head, rows)):
         excel_row = first_row + r + 1
-        in_body = header_index is not None and r > header_index
-        for c, text in enumerate(row):
+        fields = names if header_index is not None and r > header_index else ()
+        row_part = "hidden-sheet" if info.hidden else "hidden-row" if excel_row in info.hidden_rows else None
+        for c, value in enumerate(row):
+            text = value if value.__class__ is str else cell_text(value)
             if not text:
                 continue
-            field = names[c] if in_body and c < len(names) else None
-            location = {"sheet": name, "cell": f"{column_letter(first_col + c)}{excel_row}", "row": excel_row}
-            if field is not None:
-                location["field"] = field
-            locator = FixedLocator(location, ("sheet", name, excel_row), field)
-            document.blocks.append(Block(text, locator, hidden=hidden, part="hidden-sheet" if hidden else None))
+            if row_part is not None:
+                part = row_part
+            elif c < width:
+                part = col_parts[c]
+            else:
+                part = "hidden-column" if info.hidden_cols and info.col_hidden(first_col + c) else None
+            field_name = fields[c] if c < len(fields) else None
+            locator = CellLocator(name, excel_row, first_col + c, field_name)
+            yield Block(text, locator, part is not None, part)
+    for ref, text in info.comments:
+        match = _CELL_REF.match(ref)
+        location = {"sheet": name, "part": "comment"}
+        if match:
+            location.update(cell=f"{match.group(1)}{match.group(2)}", row=int(match.group(2)))
+        locator = FixedLocator(location, ("comment", name, ref), None, False)
+        yield Block(text, locator, hidden=True, part="comment")

@@ -31,6 +31,7 @@ OFFICIAL_PHONE_CUE = (
     "监督举报",
 )
 CONTACT_CUE = re.compile(r"联系电话|联系方式|电话")
+RESIDENT_CUE = re.compile(r"住址|居住|家住|现住|住|户主|姓名|本人")
 OFFICE_CUE = re.compile(
     r"办公室|民政办|社保所|财政所|服务中心|委员会|村委会|居委会|政府|街道|社区|局|站|所|公司|医院|学校|办|镇|乡"
 )
@@ -53,7 +54,10 @@ class ContextRules:
         if header is not None and CONTACT_CUE.search(header):
             return False  # a 联系电话 column beside residents' names is personal
         cues = list(CONTACT_CUE.finditer(before))
-        return bool(cues) and OFFICE_CUE.search(before, 0, cues[-1].start()) is not None
+        if not cues or RESIDENT_CUE.search(before):
+            return False  # 住/住址/户主 … before the phone: a resident's contact, not an office's
+        office_window_start = max(0, cues[-1].start() - 10)
+        return OFFICE_CUE.search(before, office_window_start, cues[-1].start()) is not None
 
 
 def window_before(text: str, start: int, size: int = WINDOW) -> str:

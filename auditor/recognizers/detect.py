@@ -258,11 +258,11 @@ class Detector:
     def classify(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
         """One compact token (no separators) → a detection, or None if it is nothing personal."""
         n = len(token)
+        if n == 20 and token[:17].isdigit() and token[17] in "0123456789Xx" and token[18:].isdigit():
+            return self._disability_certificate(token, start, end, cue)
         plain = token.isdigit() or (n == 18 and token[:17].isdigit())
         if not plain and _MASK_OR_X.search(token, 0, 17 if n == 18 else n) is not None:
             return self._masked(token, start, end, cue)
-        if n == 20 and token[:17].isdigit() and token[18:].isdigit() and token[17] in "0123456789Xx":
-            return self._disability_certificate(token, start, end, cue)
         if not token[:-1].isdigit():
             return None
         if n == 18:

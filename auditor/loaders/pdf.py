@@ -1,0 +1,263 @@
+"""PDF: the text layer, page by page, as lines; a page without text is a scan and cannot pass.
+
+pdfminer.six gives every character with its position. Characters are grouped
+into visual lines by baseline, left to right; a wide gap (a table column in a
+PDF exported from a spreadsheet) becomes a tab, so a table row stays one line
+and one record, and the first row of a tab-separated block names the fields.
+Locations are ``page`` and ``line`` (the line's number within its page, blank
+lines not counted), plus ``field`` in a table with a header row.
+
+Hostile input is bounded: the page tree is walked by hand (a loop is an
+error, not a hang), compressed streams inflate to at most MAX_STREAM bytes,
+and page count and wall time are capped. Scanned pages (an image, no text)
+make the whole file E001: it cannot be audited without OCR.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from auditor.loaders.errors import LoadError
+from auditor.loaders.safety import content_kind, require_nonempty, sniff, wrong_kind
+from auditor.model import Block, Document, Position, TextLocator
+
+MAX_PAGES = 5000
+MAX_STREAM = 64 << 20  # bytes one compressed stream may inflate to
+MAX_TREE_DEPTH = 64
+TIME_BUDGET = 120.0  # seconds for one file
+SCAN_COVER = 0.3  # an image covering this share of a textless page makes it a scanned page
+
+
+class _BoundedZlib:
+    """Stands in for ``zlib`` inside pdfminer: decompression stops at MAX_STREAM bytes."""
+
+    error = zlib.error
+    MAX_WBITS = zlib.MAX_WBITS
+
+    @staticmethod
+    def decompress(data: bytes, wbits: int = zlib.MAX_WBITS, bufsize: int = zlib.DEF_BUF_SIZE) -> bytes:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, MAX_STREAM + 1)
+        if len(out) > MAX_STREAM or inflater.unconsumed_tail:
+            raise LoadError(
+                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
+            )
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return out
+
+    @staticmethod
+    def decompressobj(*args: Any, **kwargs: Any) -> Any:
+        return _BoundedInflater(zlib.decompressobj(*args, **kwargs))
+
+
+class _BoundedInflater:
+    """A decompressobj that refuses to produce more than MAX_STREAM bytes in total."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self._produced = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out = self._inner.decompress(data, max_length or MAX_STREAM + 1 - self._produced)
+        self._produced += len(out)
+        if self._produced > MAX_STREAM:
+            raise LoadError(
+                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
+            )
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def _install_bounded_zlib() -> None:
+    import pdfminer.pdftypes as pdftypes
+
+    pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+
+
+class PageLocator:
+    """Offsets in one page's text -> page and line (and field for table lines)."""
+
+    __slots__ = ("_lines", "page")
+    in_table = False
+
+    def __init__(self, text: str, page: int) -> None:
+        self._lines = TextLocator(text)
+        self.page = page
+
+    def locate(self, start: int, end: int) -> Position:
+        inner = self._lines.locate(start, end)
+        line = inner.location["line"]
+        location: dict[str, Any] = {"page": self.page, "line": line}
+        if inner.field is not None:
+            location["field"] = inner.field
+        return Position(location, ("page", self.page, line), inner.field)
+
+    def field_at(self, offset: int) -> str | None:
+        return self._lines.field_at(offset)
+
+
+def load_pdf(path: Path, fmt: str, data: bytes) -> Document:
+    require_nonempty(data)
+    kind = sniff(data)
+    if kind != "pdf":
+        raise wrong_kind("pdf", content_kind(data))
+    _install_bounded_zlib()
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pages = list(_page_texts(data))
+    except LoadError:
+        raise
+    except PDFPasswordIncorrect as exc:
+        raise LoadError("PDF 受密码保护（已加密），无法读取内容 (password-protected PDF: cannot be audited)") from exc
+    except RecursionError as exc:
+        raise LoadError("PDF 结构嵌套过深或循环引用，无法解析 (PDF nesting too deep or cyclic)") from exc
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise LoadError(f"PDF 文件已损坏，无法解析 (corrupt PDF: {type(exc).__name__}: {exc})"[:300]) from exc
+    if not pages:
+        raise LoadError("PDF 没有任何页面，文件损坏或为空 (PDF has no pages)")
+    scanned = [number for number, (text, image_page) in enumerate(pages, start=1) if image_page and not text.strip()]
+    if scanned:
+        shown = "、".join(map(str, scanned[:10])) + ("…" if len(scanned) > 10 else "")
+        raise LoadError(
+            f"PDF 第 {shown} 页只有图像、没有文本层（扫描件），不经 OCR 无法审计，不能视为通过 "
+            f"(no text layer on page(s) {shown}: scanned PDF cannot be audited without OCR)"
+        )
+    if not any(text.strip() for text, _ in pages):
+        raise LoadError(
+            "PDF 没有文本层（可能是扫描件或纯图形），不经 OCR 无法审计 (no text layer: cannot be audited without OCR)"
+        )
+    blocks = [Block(text, PageLocator(text, number)) for number, (text, _) in enumerate(pages, start=1) if text.strip()]
+    return Document(path=str(path), format=fmt, blocks=blocks)
+
+
+def _page_texts(data: bytes) -> Iterator[tuple[str, bool]]:
+    """(text, is a scanned page) for each page, in page-tree order."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    started = time.monotonic()
+    document = PDFDocument(PDFParser(io.BytesIO(data)))
+    _check_page_tree(document)
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        if number > MAX_PAGES:
+            raise LoadError(f"PDF 超过 {MAX_PAGES} 页上限 (more than {MAX_PAGES} pages)")
+        interpreter.process_page(page)
+        layout = device.get_result()
+        chars: list[Any] = []
+        images: list[Any] = []
+        _gather(layout, chars, images, 0)
+        area = max(1.0, layout.width * layout.height)
+        covered = sum(max(0.0, i.width) * max(0.0, i.height) for i in images)
+        yield _lines_text(chars), covered / area >= SCAN_COVER
+        if time.monotonic() - started > TIME_BUDGET:
+            raise LoadError(f"PDF 解析超过 {int(TIME_BUDGET)} 秒上限，已中止 (PDF took too long to parse)")
+
+
+def _check_page_tree(document: Any) -> None:
+    """Walk /Pages by hand: a node met twice (a loop) or a tree too deep is an error."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    root = document.catalog.get("Pages")
+    if root is None:
+        return
+    seen: set[int] = set()
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        ref, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise LoadError("PDF 页面树嵌套过深，文件损坏或恶意构造 (PDF page tree too deep)")
+        if isinstance(ref, PDFObjRef):
+            if ref.objid in seen:
+                raise LoadError("PDF 页面树存在循环引用，文件损坏或恶意构造 (PDF page tree loops back on itself)")
+            seen.add(ref.objid)
+            if len(seen) > MAX_PAGES * 2:
+                raise LoadError(f"PDF 超过 {MAX_PAGES} 页上限 (more than {MAX_PAGES} pages)")
+        node = resolve1(ref)
+        if not isinstance(node, dict):
+            continue
+        kids = resolve1(node.get("Kids"))
+        if isinstance(kids, list):
+            stack.extend((kid, depth + 1) for kid in reversed(kids))
+
+
+def _gather(container: Any, chars: list[Any], images: list[Any], depth: int) -> None:
+    from pdfminer.layout import LTChar, LTContainer, LTImage
+
+    if depth > 32:
+        return
+    for item in container:
+        if isinstance(item, LTChar):
+            chars.append(item)
+        elif isinstance(item, LTImage):
+            images.append(item)
+        elif isinstance(item, LTContainer):
+            _gather(item, chars, images, depth + 1)
+
+
+def _lines_text(chars: list[Any]) -> str:
+    """Characters grouped into visual lines (top to bottom), a tab at each wide gap.
+
+    Rotated text (a landscape table on a portrait page, a stamp) is not dropped:
+    its characters follow as lines of their own, grouped by x instead of y.
+    """
+    upright = [c for c in chars if c.upright and c.get_text()]
+    rotated = [c for c in chars if not c.upright and c.get_text()]
+    lines = _group(upright, lambda c: c.y0 + c.height / 2, lambda c: c.height, lambda c: c.x0, True)
+    lines += _group(rotated, lambda c: c.x0 + c.width / 2, lambda c: c.width, _along_rotated, False)
+    return "\n".join(_line_text(line) for line in lines)
+
+
+def _along_rotated(char: Any) -> float:
+    """Position along the writing direction of rotated text (up the page for 90°, down for 270°)."""
+    return char.y0 if char.matrix[1] > 0 else -char.y1
+
+
+def _group(chars: list[Any], across: Any, extent: Any, along: Any, descending: bool) -> list[list[Any]]:
+    """Chars whose centres (``across``) are close form one line, ordered by ``along``."""
+    lines: list[list[Any]] = []
+    centre = None
+    for char in sorted(chars, key=across, reverse=descending):
+        middle = across(char)
+        if centre is None or abs(middle - centre) > max(1.0, 0.45 * extent(char)):
+            lines.append([char])
+            centre = middle
+        else:
+            lines[-1].append(char)
+    return [sorted(line, key=along) for line in lines]
+
+
+def _line_text(line: list[Any]) -> str:
+    out: list[str] = []
+    previous = None
+    for char in line:
+        text = char.get_text()
+        if previous is not None:
+            if char.upright:
+                gap = char.x0 - previous.x1
+            else:
+                gap = char.y0 - previous.y1 if char.matrix[1] > 0 else previous.y0 - char.y1
+            size = max(previous.size, char.size, 1.0)
+            if gap > 0.9 * size:
+                out.append("\t")
+            elif gap > 0.2 * size and not text.isspace() and not previous.get_text().isspace():
+                out.append(" ")
+        if text.isspace() and out and out[-1] == "\t":
+            continue
+        out.append(text)
+        previous = char
+    return "".join(out).replace(" \t", "\t").replace("\t ", "\t").strip()

@@ -1,0 +1,268 @@
+"""Checks that run before any parser touches a file: what it really is, and whether a zip is safe.
+
+Office files are zips of XML. A hostile one can declare gigabytes of content
+(zip bomb), lie about its sizes, carry thousands of entries, or hide an XML
+entity bomb; an encrypted docx/xlsx is not a zip at all but an OLE2 compound
+file holding ``EncryptionInfo``. Each case becomes a LoadError (E001) with a
+Chinese-first reason before a parser can spend unbounded time or memory.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.loaders.errors import LoadError
+
+MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared for the whole archive …
+SCALE_WITH_FILE = 25  # … or 25x the file for big workbooks (real sheet XML deflates 5-20x) …
+MAX_TOTAL_CEILING = 8 << 30  # … never more than 8 GiB
+MAX_RATIO = 100  # declared uncompressed / compressed, for entries big enough to matter
+RATIO_FLOOR = 10 << 20  # entries under 10 MiB may compress as well as they like
+MAX_ENTRIES = 10_000
+XML_HEAD = 4096  # bytes of each XML entry checked for a DTD
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+KIND_NAMES = {
+    "pdf": "PDF 文件 (PDF)",
+    "docx": "Word 文档 (.docx)",
+    "xlsx": "Excel 工作簿 (.xlsx)",
+    "ole2": "旧版 Office 文件 (.doc/.xls, OLE2)",
+    "zip": "zip 压缩包 (zip archive)",
+    "text": "文本文件 (text)",
+    "unknown": "无法识别的二进制文件 (unknown binary)",
+}
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, regardless of the file name: pdf, zip, ole2, empty, text or unknown."""
+    if not data:
+        return "empty"
+    head = data[:1024]
+    if data.startswith(OLE2_MAGIC):
+        return "ole2"
+    if head.startswith(ZIP_MAGICS):
+        return "zip"
+    if b"%PDF-" in head:
+        return "pdf"
+    if b"\x00" not in head:
+        return "text"
+    return "unknown"
+
+
+def content_kind(data: bytes) -> str:
+    """Like :func:`sniff`, but a zip is told apart as docx, xlsx or a plain zip (central directory only)."""
+    kind = sniff(data)
+    if kind != "zip":
+        return kind
+    try:
+        return package_kind(zipfile.ZipFile(io.BytesIO(data))).kind
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+        return "zip"
+
+
+def require_nonempty(data: bytes) -> None:
+    if not data:
+        raise LoadError("文件为空（0 字节），没有可审计的内容 (empty file: 0 bytes, nothing to audit)")
+
+
+def wrong_kind(expected: str, actual: str) -> LoadError:
+    """The file's content is not what its extension says."""
+    name = KIND_NAMES.get(actual, actual)
+    return LoadError(
+        f"文件内容是{name}，与扩展名不符（应为 {expected}），无法按 {expected} 审计 "
+        f"(content is {actual}, not {expected}: wrong file extension)"
+    )
+
+
+def is_encrypted_ole(data: bytes) -> bool:
+    """An OLE2 compound file that wraps an encrypted OOXML package (password-protected docx/xlsx)."""
+    try:
+        import olefile
+    except ImportError:  # pragma: no cover - olefile is a dependency
+        return b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00i\x00o\x00n\x00I\x00n\x00f\x00o\x00" in data[: 1 << 20]
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except Exception:
+        return False
+    try:
+        return bool(ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"))
+    finally:
+        ole.close()
+
+
+def encrypted_error() -> LoadError:
+    return LoadError(
+        "文件受密码保护（已加密），无法读取内容；请提供未加密的版本 "
+        "(password-protected / encrypted file: cannot be audited without the password)"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ZipReport:
+    """The names inside a checked archive and what kind of OOXML package it is."""
+
+    names: frozenset[str]
+    kind: str  # docx | xlsx | zip
+
+
+def open_ooxml(data: bytes, expected: str) -> zipfile.ZipFile:
+    """Open a docx/xlsx after every check; raises LoadError with the reason otherwise."""
+    kind = sniff(data)
+    if kind == "empty":
+        require_nonempty(data)
+    if kind == "ole2":
+        if is_encrypted_ole(data):
+            raise encrypted_error()
+        raise wrong_kind(expected, "ole2")
+    if kind != "zip":
+        raise wrong_kind(expected, kind)
+    archive = checked_zip(data)
+    report = package_kind(archive)
+    if report.kind != expected:
+        raise wrong_kind(expected, report.kind)
+    return archive
+
+
+def checked_zip(data: bytes) -> zipfile.ZipFile:
+    """A ZipFile whose central directory passed the size, ratio and entry-count caps.
+
+    Every entry is then inflated once with a hard output limit: a member that
+    decompresses to more than it declares (a lying zip bomb) or whose XML opens
+    with a DTD (entity expansion) is rejected before any parser reads it.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        raise LoadError(f"文件已损坏或不完整（zip 结构无效，可能被截断）(corrupt or truncated zip: {exc})") from exc
+    if len(infos) > MAX_ENTRIES:
+        raise LoadError(f"压缩包内文件数 {len(infos)} 超过上限 {MAX_ENTRIES} (too many zip entries)")
+    total = 0
+    cap = declared_cap(len(data))
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise encrypted_error()
+        total += info.file_size
+        if total > cap:
+            raise LoadError(
+                f"压缩包声明的解压后大小超过 {cap / 2**30:.0f} GB 上限，疑似压缩炸弹 "
+                f"(zip declares more than {cap / 2**30:.0f} GB uncompressed: possible zip bomb)"
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(1, info.compress_size):
+            raise LoadError(
+                f"压缩包内 {info.filename} 压缩比超过 {MAX_RATIO}:1，疑似压缩炸弹 "
+                "(compression ratio too high: zip bomb)"
+            )
+    for info in infos:
+        _verify_entry(data, info)
+    return archive
+
+
+def declared_cap(size: int) -> int:
+    """Most uncompressed bytes an archive of ``size`` bytes may declare."""
+    return min(MAX_TOTAL_CEILING, max(MAX_TOTAL_UNCOMPRESSED, SCALE_WITH_FILE * size))
+
+
+def _verify_entry(data: bytes, info: zipfile.ZipInfo) -> None:
+    """Inflate one member with a cap of its declared size; check the XML head for a DTD."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise LoadError(f"压缩包使用不支持的压缩方式 (unsupported zip compression {info.compress_type})")
+    offset = info.header_offset
+    header = data[offset : offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise LoadError("文件已损坏或不完整（zip 条目头无效）(corrupt or truncated zip entry)")
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = offset + 30 + name_len + extra_len
+    raw = memoryview(data)[start : start + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise LoadError("文件不完整（zip 条目被截断）(truncated zip entry)")
+    produced, head = 0, b""
+    try:
+        for piece in _inflate(raw, info.compress_type == zipfile.ZIP_STORED):
+            if len(head) < XML_HEAD:
+                head += piece[: XML_HEAD - len(head)]
+            produced += len(piece)
+            if produced > info.file_size:
+                break
+    except zlib.error as exc:
+        raise LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})") from exc
+    if produced > info.file_size:
+        raise LoadError(
+            f"压缩包内 {info.filename} 解压后超过其声明大小，疑似压缩炸弹 (entry inflates beyond its declared size)"
+        )
+    if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _has_dtd(head):
+        raise LoadError(
+            f"{info.filename} 含 DTD/实体声明，疑似 XML 实体炸弹，已拒绝解析 (XML with DTD/entities rejected)"
+        )
+
+
+def _inflate(raw: memoryview, stored: bool, step: int = 1 << 20) -> Iterator[bytes]:
+    """Output of a raw-deflate member in pieces of at most ``step`` bytes (memory stays bounded)."""
+    if stored:
+        for pos in range(0, len(raw), step):
+            yield bytes(raw[pos : pos + step])
+        return
+    inflater = zlib.decompressobj(-15)
+    pos = 0
+    while not inflater.eof:
+        if inflater.unconsumed_tail:
+            piece = inflater.decompress(inflater.unconsumed_tail, step)
+        elif pos < len(raw):
+            piece = inflater.decompress(raw[pos : pos + step], step)
+            pos += step
+        else:
+            piece = inflater.decompress(b"", step)
+            if not piece:
+                return
+        if piece:
+            yield piece
+
+
+def _has_dtd(head: bytes) -> bool:
+    lowered = head.lower()
+    return b"<!doctype" in lowered or b"<!entity" in lowered or b"<\x00!\x00" in head
+
+
+def package_kind(archive: zipfile.ZipFile) -> ZipReport:
+    names = frozenset(archive.namelist())
+    if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+        kind = "docx"
+    elif "xl/workbook.xml" in names or any(n.startswith("xl/") for n in names):
+        kind = "xlsx"
+    else:
+        kind = "zip"
+    return ZipReport(names, kind)
+
+
+def parse_xml(data: bytes, name: str = "") -> Any:
+    """An ElementTree root through defusedxml: no DTDs, no entities, no external references."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise LoadError(
+            f"{name} 含 DTD/实体声明，疑似 XML 实体炸弹，已拒绝解析 (XML entities forbidden: {type(exc).__name__})"
+        ) from exc
+    except ParseError as exc:
+        raise LoadError(f"{name} 不是有效的 XML，文件已损坏 (malformed XML: {exc})") from exc
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
+    """A member's bytes, or None when absent; corrupt members become LoadError."""
+    try:
+        return archive.read(name)
+    except KeyError:
+        return None
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        raise LoadError(f"文件已损坏（无法读取 {name}）(corrupt zip member {name}: {exc})") from exc

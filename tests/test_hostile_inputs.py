@@ -1,0 +1,192 @@
+"""Hostile and broken input: each bad file is E001 with a clear reason, exit 2, and the rest of the scan goes on.
+
+The committed cases live in corpora/formats/hostile/ (written by
+generate_formats.py; expected.jsonl says what each message must mention):
+password-protected docx/xlsx/pdf, truncated zips and PDFs, zip bombs (declared
+size, ratio, a member that lies about its size), XML entity bombs, a PDF whose
+page tree loops, a PDF stream bomb, wrong extensions, 0-byte files and a scan
+without a text layer. More are built here on the fly.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from synth import make_id
+from typer.testing import CliRunner
+
+from auditor.cli import app
+from auditor.loaders import safety
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = ROOT / "corpora" / "formats" / "hostile"
+SAMPLES = ROOT / "corpora" / "formats" / "samples"
+ID = make_id()
+CASES = [
+    (item["path"], item["mentions"])
+    for item in map(json.loads, (HOSTILE / "expected.jsonl").read_text(encoding="utf-8").splitlines())
+]
+REQUIRED = {
+    "加密.docx",
+    "加密.xlsx",
+    "截断.docx",
+    "截断.xlsx",
+    "压缩炸弹_声明超大.xlsx",
+    "实体炸弹.docx",
+    "页面树循环.pdf",
+}
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.csv"
+    path.write_text(f"序号,姓名,身份证号码\n1,张三,{ID}\n", encoding="utf-8")
+    return path
+
+
+def scan(*paths: Path) -> tuple[int, dict[str, Any], str, float]:
+    started = time.monotonic()
+    result = CliRunner().invoke(app, ["scan", *map(str, paths), "--format", "json", "--ignore", "W"])
+    elapsed = time.monotonic() - started
+    return result.exit_code, json.loads(result.stdout), result.stdout, elapsed
+
+
+def assert_e001_and_scan_goes_on(bad: Path, good: Path, mentions: str) -> str:
+    code, report, stdout, elapsed = scan(bad, good)
+    assert code == 2
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    entry = files[bad.name]
+    assert entry["status"] == "error", entry
+    assert mentions in entry["error"], entry["error"]
+    assert any(f["rule_id"] == "E001" and Path(f["location"]["path"]).name == bad.name for f in report["findings"])
+    assert [e["path"] for e in report["errors"]] == [str(bad)]
+    assert files[good.name]["status"] == "scanned" and files[good.name]["findings"] >= 1
+    assert elapsed < 30, f"{bad.name} took {elapsed:.1f}s"
+    assert ID not in stdout
+    return entry["error"]
+
+
+def test_every_required_hostile_case_is_committed() -> None:
+    assert {name for name, _ in CASES} >= REQUIRED
+
+
+@pytest.mark.parametrize(("name", "mentions"), CASES, ids=[name for name, _ in CASES])
+def test_committed_hostile_file(name: str, mentions: str, good: Path) -> None:
+    message = assert_e001_and_scan_goes_on(HOSTILE / name, good, mentions)
+    english = message.rindex("(")
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message[:english]), "Chinese first, English alongside"
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.3, 0.6, 0.95])
+@pytest.mark.parametrize("sample", ["docx", "xlsx", "xls", "pdf"])
+def test_truncated_anywhere_is_e001(sample: str, fraction: float, tmp_path: Path, good: Path) -> None:
+    source = sorted((SAMPLES / sample).glob(f"*.{sample}"))[0].read_bytes()
+    bad = tmp_path / f"cut.{sample}"
+    bad.write_bytes(source[: int(len(source) * fraction)])
+    code, report, _, _ = scan(bad, good)
+    statuses = {Path(f["path"]).name: f["status"] for f in report["files"]}
+    assert statuses == {bad.name: "error", good.name: "scanned"} and code == 2
+
+
+def test_zip_with_too_many_entries(tmp_path: Path, good: Path) -> None:
+    bad = tmp_path / "many.xlsx"
+    with zipfile.ZipFile(bad, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for i in range(safety.MAX_ENTRIES + 1):
+            archive.writestr(f"xl/media/{i}.bin", b"")
+    assert_e001_and_scan_goes_on(bad, good, "上限")
+
+
+def test_entity_bomb_in_a_sheet_calamine_would_read(tmp_path: Path, good: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    source = tmp_path / "ok.xlsx"
+    book.save(source)
+    bad = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                payload = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + payload.split(b"?>", 1)[-1]
+            dst.writestr(info.filename, payload)
+    assert_e001_and_scan_goes_on(bad, good, "实体")
+
+
+def test_nothing_is_fetched_and_no_macro_runs(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """External links and a VBA project are ignored: the files are scanned with no network access at all."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the scanner tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号码"])
+    book.active.append(["张三", ID])
+    source = tmp_path / "plain.xlsx"
+    book.save(source)
+    macro = tmp_path / "macro.xlsm"
+    external = (
+        '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'externalLinkPath" Target="http://127.0.0.1:9/leak.xlsx" TargetMode="External"/>'
+    )
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(macro, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                payload = payload.replace(b"</Relationships>", external.encode() + b"</Relationships>")
+            dst.writestr(info.filename, payload)
+        dst.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"Sub AutoOpen()")
+    sys.path.insert(0, str(ROOT / "corpora" / "formats"))
+    import writers
+
+    builder = writers.DocxBuilder()
+    builder.body.append(writers.paragraph_xml([f"户主 {ID}"]))
+    docx = tmp_path / "linked.docx"
+    data = builder.build()
+    with (
+        zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as dst,
+        zipfile.ZipFile(__import__("io").BytesIO(data)) as src,
+    ):
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "word/_rels/document.xml.rels":
+                payload = payload.replace(b"</Relationships>", external.encode() + b"</Relationships>")
+            dst.writestr(info.filename, payload)
+    code, report, _, _ = scan(macro, docx, good)
+    assert code == 1
+    assert {f["status"] for f in report["files"]} == {"scanned"}
+    assert all(f["findings"] >= 1 for f in report["files"])
+
+
+def test_hostile_folder_scan_has_bounded_memory_and_time() -> None:
+    """All hostile files in one scan, in a child process: peak RSS and wall time stay small."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.monotonic()\n"
+        "subprocess.run([sys.executable, '-m', 'auditor', 'scan', sys.argv[1], '--format', 'json',"
+        " '--output', '/dev/null'], check=False)\n"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, time.monotonic() - t)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(HOSTILE)], capture_output=True, text=True, cwd=ROOT)
+    peak_kb, seconds = out.stdout.split()
+    assert int(peak_kb) < 700 * 1024, f"peak RSS {int(peak_kb) // 1024} MB"
+    assert float(seconds) < 60
+
+
+def test_zip_checks_reject_before_inflating() -> None:
+    """The declared-size bomb is rejected from the central directory alone (no member is read)."""
+    data = (HOSTILE / "压缩炸弹_声明超大.xlsx").read_bytes()
+    with pytest.raises(safety.LoadError, match="1 GB"):
+        safety.checked_zip(data)
+    assert safety.sniff(b"") == "empty" and safety.sniff(b"%PDF-1.7") == "pdf"
+    assert safety.content_kind((SAMPLES / "docx").glob("*.docx").__next__().read_bytes()) == "docx"
