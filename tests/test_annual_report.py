@@ -654,3 +654,19 @@ def test_engine_html_with_empty_zero_cells_is_never_misread(tmp_path: Path) -> N
         else:
             assert errors == [], [f.message for f in errors]
         assert all(f.rule_id == "R303" for f in found if f.severity == "info")
+
+
+@pytest.mark.parametrize("name", ["02_hongze_district_2024.pdf", "03_huaian_city_2024.pdf"])
+def test_real_pdf_reports_are_read_and_consistent(name: str) -> None:
+    """The PDFs themselves (through the PDF loader): recognised as reports, tables read, no R30x finding."""
+    from auditor.loaders.pdf import load_pdf
+
+    path = _shared(REAL / name)
+    document = load_pdf(path, "pdf", path.read_bytes())
+    lines = document_lines(document)
+    assert analyse(lines) == []  # None would mean "not a report"
+    regions = table_regions(find_headings(lines), len(lines))
+    table_b = map_table_b(region_rows(lines[slice(*regions[3])]))
+    assert not isinstance(table_b, Unparsed)
+    if name.startswith("03"):
+        assert _b_values(table_b)["(七)"][6] == 3050
