@@ -361,5 +361,14 @@ def _register_fix() -> None:
 _register_fix()
 
 
+def _register_serve() -> None:
+    from auditor.serve.cli import register as register_serve
+
+    register_serve(app)
+
+
+_register_serve()
+
+
 def main() -> None:
     app()
