@@ -370,5 +370,14 @@ def _register_serve() -> None:
 _register_serve()
 
 
+def _register_sweep() -> None:
+    from auditor.sweep.cli import register as register_sweep
+
+    register_sweep(app)
+
+
+_register_sweep()
+
+
 def main() -> None:
     app()
