@@ -8,6 +8,7 @@ recognizers turn blocks into :class:`Span` s, checks turn spans into
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -194,6 +195,22 @@ class TextLocator:
         return current
 
 
+def _span_position(
+    line_col: Callable[[int], tuple[int, int]],
+    start: int,
+    end: int,
+    static: dict[str, Any],
+    record: tuple[Any, ...],
+    field: str | None,
+) -> Position:
+    """The static keys of a block plus the line/column span of [start, end) in the source."""
+    line, column = line_col(start)
+    end_line, end_column = line_col(max(start, end - 1))
+    location = dict(static)
+    location.update(line=line, column=column, end_line=end_line, end_column=end_column)
+    return Position(location, record, field)
+
+
 @dataclass(slots=True)
 class PiecesLocator:
     """A block stitched from verbatim source runs (e.g. an HTML cell split by tags)."""
@@ -218,11 +235,7 @@ class PiecesLocator:
         return piece.line + newlines, offset - last
 
     def locate(self, start: int, end: int) -> Position:
-        line, column = self._line_col(start)
-        end_line, end_column = self._line_col(max(start, end - 1))
-        location = dict(self.static)
-        location.update(line=line, column=column, end_line=end_line, end_column=end_column)
-        return Position(location, self.record, self.field)
+        return _span_position(self._line_col, start, end, self.static, self.record, self.field)
 
 
 @dataclass(slots=True)
@@ -253,11 +266,7 @@ class SourceLocator:
         return self.lines.line_col(self.source_offset(offset))
 
     def locate(self, start: int, end: int) -> Position:
-        line, column = self._line_col(start)
-        end_line, end_column = self._line_col(max(start, end - 1))
-        location = dict(self.static)
-        location.update(line=line, column=column, end_line=end_line, end_column=end_column)
-        return Position(location, self.record, self.field)
+        return _span_position(self._line_col, start, end, self.static, self.record, self.field)
 
 
 @dataclass(slots=True)
