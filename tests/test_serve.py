@@ -28,17 +28,6 @@ ID_SHAPED = re.compile(r"\d{17}[\dXx]")
 MUST_BE_ZERO = ("P101", "P102", "P103", "P111", "P112", "P121", "P131", "P161", "P162")
 
 
-@pytest.fixture(scope="module")
-def scanner() -> Scanner:
-    return Scanner()
-
-
-@pytest.fixture(scope="module")
-def client(scanner: Scanner):  # type: ignore[no-untyped-def]
-    """A script-like client (no cookies, no browser headers), as `curl -F file=@…` is."""
-    return create_app(scanner).test_client(use_cookies=False)
-
-
 def post(client, url: str, name: str, data: bytes, **headers: str):  # type: ignore[no-untyped-def]
     return client.post(url, data={"file": (io.BytesIO(data), name)}, headers=headers)
 
@@ -230,3 +219,15 @@ def test_uploads_leave_no_files_behind(client, tmp_path: Path, monkeypatch: pyte
 def test_uploaded_names_cannot_escape_the_temp_dir(client) -> None:  # type: ignore[no-untyped-def]
     report = post(client, "/scan", "../../etc/通知.txt", CLEAN, Accept="application/json").get_json()
     assert report["files"][0]["path"] == "通知.txt"
+
+
+def test_long_and_dotted_names_are_shortened_not_a_crash(client) -> None:  # type: ignore[no-untyped-def]
+    from auditor.serve.analysis import MAX_NAME_BYTES, clean_name
+
+    long_name = "村" * 150 + ".txt"  # 454 bytes in UTF-8: more than a file system allows
+    response = post(client, "/scan", long_name, CLEAN, Accept="application/json")
+    assert response.status_code == 200
+    shown = response.get_json()["files"][0]["path"]
+    assert shown.endswith(".txt") and len(shown.encode()) <= MAX_NAME_BYTES
+    assert clean_name("..") == clean_name("a/..") == clean_name(".") == "upload"
+    assert post(client, "/scan", "..", CLEAN).status_code in (200, 422)

@@ -1,4 +1,4 @@
-"""`auditor serve` in a real browser: upload, verdict, download the fixed copy, re-scan, errors.
+"""`auditor serve` in a real browser: upload, verdict, download the fixed copy, re-scan, errors, sign a step.
 
 Needs Debian's Chromium (/usr/bin/chromium) and the playwright Python package
 (never ``playwright install``: no browser download). Skips with the reason when
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,6 +91,21 @@ def scan(page, file: Path) -> str:  # type: ignore[no-untyped-def]
     return page.locator("#verdict, #message").first.inner_text()
 
 
+def finding_codes(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return [code.inner_text() for code in page.locator("#findings .code").all()]
+
+
+def wait_for_codes(page, codes: list[str], timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the findings list shows exactly ``codes`` (the re-check after a sign is asynchronous).
+
+    Polled from Python: the page's CSP forbids the eval that a polling wait_for_function needs.
+    """
+    deadline = time.monotonic() + timeout
+    while finding_codes(page) != codes and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert finding_codes(page) == codes
+
+
 def expected_count(base_url: str, file: Path) -> int:
     import json
     import urllib.request
@@ -144,6 +160,71 @@ def test_corrupt_file_shows_an_error_and_the_server_keeps_running(page, tmp_path
     clean = tmp_path / "通知.txt"
     clean.write_text("村委会通知\n", encoding="utf-8")
     assert scan(page, clean) == "可以发布"
+
+
+def test_record_two_steps_and_download_the_record(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    notice = tmp_path / "公示.txt"
+    notice.write_text("关于2023年度低保对象的公示\n经村民代表大会评议，现予公示。\n", encoding="utf-8")
+    assert scan(page, notice) == "可以发布"
+    assert page.locator("#sign-step option:checked").inner_text().startswith("撰写")
+    page.fill("#sign-by", "李明华")
+    page.fill("#sign-note", "初稿")
+    with page.expect_download() as info:
+        page.click("#sign-button")
+    assert info.value.suggested_filename == "公示.txt.workflow.json"
+    first = tmp_path / "first.json"
+    info.value.save_as(str(first))
+    assert [s["by"] for s in json.loads(first.read_text(encoding="utf-8"))["steps"]] == ["李明华"]
+    page.wait_for_selector("#sign-result .note.ok")
+    assert "李明华" in page.inner_text("#workflow")
+    assert page.locator("#sign-step option:checked").inner_text().startswith("校对（排版前）")
+    wait_for_codes(page, ["W203"] * 4)  # the page checked the file again with the new record: no W201
+    assert page.inner_text("#verdict") == "需要修改"  # four steps to go; W203 is an error, as in `auditor scan`
+    assert "W201" not in page.inner_text("#result")
+    assert page.locator("#sign-step option:checked").inner_text().startswith("校对（排版前）")
+    assert "公示.txt.workflow.json" in page.inner_text("#sign-result")
+    shot(page, "7-signed-first")
+
+    page.fill("#sign-by", "王建国")  # the record just downloaded is carried to the next step
+    page.fill("#sign-note", "")
+    with page.expect_download() as info:
+        page.click("#sign-button")
+    second = tmp_path / "second.json"
+    info.value.save_as(str(second))
+    steps = json.loads(second.read_text(encoding="utf-8"))["steps"]
+    assert [(s["step"], s["by"]) for s in steps] == [("draft", "李明华"), ("proofread", "王建国")]
+    page.wait_for_selector("#workflow:has-text('王建国')")
+    wait_for_codes(page, ["W203"] * 3)
+    assert page.locator("#sign-step option:checked").inner_text().startswith("排版")
+    page.locator("#workflow-card").scroll_into_view_if_needed()
+    shot(page, "7-signed")
+
+    # the scan form keeps the record in use: checking again does not bring W201 back
+    assert page.evaluate("document.getElementById('record').files[0].name") == "公示.txt.workflow.json"
+    page.click("#scan-button")
+    page.wait_for_selector("#sign-result:empty", state="attached")
+    assert finding_codes(page) == ["W203"] * 3
+
+
+def test_scan_form_takes_the_record_too(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    notice = tmp_path / "公示.txt"
+    notice.write_text("关于2023年度低保对象的公示\n", encoding="utf-8")
+    record = tmp_path / "公示.txt.workflow.json"
+    steps = [{"step": "撰写", "by": "李明华", "at": "2022-03-01T09:00:00+08:00"}]
+    record.write_text(json.dumps({"document": notice.name, "steps": steps}, ensure_ascii=False), encoding="utf-8")
+    page.set_input_files("#record", str(record))
+    assert scan(page, notice) == "需要修改"
+    assert finding_codes(page) == ["W203"] * 4
+    assert page.locator("#sign-step option:checked").inner_text().startswith("校对（排版前）")
+    assert "公示.txt.workflow.json" in page.inner_text("#sign-record-note")
+    record.write_text("{broken", encoding="utf-8")
+    page.set_input_files("#record", str(record))
+    assert scan(page, notice) == "需要修改"
+    assert finding_codes(page) == ["W202"]
 
 
 def test_phone_screen(browser, base_url: str) -> None:  # type: ignore[no-untyped-def]

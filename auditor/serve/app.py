@@ -1,4 +1,6 @@
-"""The Flask app behind `auditor serve`: upload → scan → masked report page, fixed copy, JSON report.
+"""The Flask app behind `auditor serve`: upload → scan → masked report page, fixed copy, JSON report,
+and one review step recorded (`auditor sign`) with the updated record as a download. Both /scan and
+/sign take the file's existing workflow record as an optional second upload (field ``record``).
 
 Why Flask: small, well kept, Jinja autoescaping by default, a test client for
 tests; templates and assets ship in the package, so nothing is built or fetched.
@@ -20,6 +22,8 @@ from auditor.formatters.json_format import render as render_json
 from auditor.rules import Rule
 from auditor.serve import security
 from auditor.serve.analysis import Analysis, analyse, clean_name, private_copy
+from auditor.serve.records import Record
+from auditor.serve.signing import Signed, SignRefused, sign_upload, step_options
 
 DEFAULT_MAX_MB = 20
 HERE = Path(__file__).parent
@@ -125,14 +129,26 @@ def _context(**extra: Any) -> dict[str, Any]:
     return {
         "csrf_token": _csrf_token(),
         "max_mb": current_app.config["AUDITOR_MAX_MB"],
+        "step_options": step_options(),
         **extra,
     }
 
 
-def _upload() -> tuple[str, bytes]:
+def _upload(missing: str = "请选择要检查的文件") -> tuple[str, bytes]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ServeError(400, "请选择要检查的文件 (no file uploaded: use the multipart field 'file')")
+        raise ServeError(400, f"{missing} (no file uploaded: use the multipart field 'file')")
+    return clean_name(upload.filename), upload.read()
+
+
+def _record_upload() -> Record | None:
+    """The optional existing record (multipart field ``record``) for /scan and /sign; an empty input means none.
+
+    Not validated here: the scanner reports a bad record as W202 and `auditor sign` refuses it, each in its words.
+    """
+    upload = request.files.get("record")
+    if upload is None or not upload.filename:
+        return None
     return clean_name(upload.filename), upload.read()
 
 
@@ -144,9 +160,10 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
     @app.post("/scan")
     def scan() -> Response:
         name, data = _upload()
+        record = _record_upload()
         with lock:
             scanner = get_scanner()
-            analysis = analyse(scanner, name, data, details=not _wants_json())
+            analysis = analyse(scanner, name, data, record=record, details=not _wants_json())
         if _wants_json():
             return Response(render_json(analysis.report, scanner.rules), mimetype="application/json")
         page = render_template("page.html", **_context(analysis=analysis, help=_help(analysis, scanner.rules)))
@@ -164,6 +181,38 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
             download_name=f"{path.stem}_已修改{path.suffix}",
             mimetype="application/octet-stream",
         )
+
+    @app.post("/sign")
+    def sign_step() -> Response:
+        name, data = _upload("请再次选择同一文件，再记录步骤")
+        form = request.form
+        with lock:
+            try:
+                signed = sign_upload(
+                    get_scanner(),
+                    name,
+                    data,
+                    _record_upload(),
+                    form.get("step", ""),
+                    form.get("by", ""),
+                    form.get("note", ""),
+                )
+            except SignRefused as exc:
+                raise ServeError(exc.status, exc.message) from exc
+        return _signed_response(signed)
+
+
+def _signed_response(signed: Signed) -> Response:
+    """The updated record as a download (same name `auditor sign` gives it), or as JSON with the new status."""
+    if _wants_json():
+        return jsonify(signed.as_json())
+    yaml_record = not signed.record_name.endswith(".json")
+    return send_file(
+        BytesIO(signed.record),
+        as_attachment=True,
+        download_name=signed.record_name,
+        mimetype="application/yaml" if yaml_record else "application/json",
+    )
 
 
 def _fixed_bytes(scanner: Scanner, name: str, data: bytes) -> bytes:

@@ -103,8 +103,14 @@ def sign(
     at: str | None = None,
     settings: WorkflowSettings | None = None,
     now: datetime | None = None,
+    *,
+    note: str | None = None,
 ) -> SignResult:
-    """Append one signed step to the document's sidecar (created on first use)."""
+    """Append one signed step to the document's sidecar (created on first use).
+
+    ``note`` is kept on the step as ``x-note`` (the schema's extension key), so
+    records with notes stay valid for every reader.
+    """
     settings = settings or WorkflowSettings()
     path = Path(path)
     if not path.is_file():
@@ -138,7 +144,10 @@ def sign(
             f"时间 {format_timestamp(when)} 早于上一步的 {format_timestamp(last_at)} (earlier than the previous step)"
         )
     warnings = _duty_warnings(canonical, by, chain)
-    data.setdefault("steps", []).append({"step": canonical, "by": by.strip(), "at": format_timestamp(when)})
+    entry = {"step": canonical, "by": by.strip(), "at": format_timestamp(when)}
+    if note and note.strip():
+        entry["x-note"] = note.strip()
+    data.setdefault("steps", []).append(entry)
     digest = None
     if canonical == "approve":
         digest = file_sha256(path)
