@@ -100,8 +100,14 @@ def scan(
         bool, typer.Option("--require-workflow", help="缺少审核流程记录视为错误 (W201 as error)")
     ] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 表示每个核一个 (processes; 0 = all cores)")
-    ] = 1,
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            help="并行进程数；0（默认）= 文件多时每个核一个 (processes; 0 = automatic: all cores for big scans)",
+        ),
+    ] = 0,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="不显示进度，只在标准错误输出一行摘要 (no progress; one summary line)")
     ] = False,
@@ -145,7 +151,9 @@ def baseline_command(
     select: Annotated[str | None, typer.Option("--select", help="只启用这些规则或前缀，如 P1,W")] = None,
     ignore: Annotated[str | None, typer.Option("--ignore", help="停用这些规则或前缀")] = None,
     require_workflow: Annotated[bool, typer.Option("--require-workflow", help="W201 as error")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="并行进程数 (processes; 0 = all cores)")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="并行进程数；0（默认）= 自动 (processes; 0 = automatic)")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 (no progress bar)")] = False,
 ) -> None:
     """记录当前所有问题的指纹，之后 scan --baseline 只报告新问题 (record current findings as accepted)."""

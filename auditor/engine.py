@@ -34,6 +34,7 @@ UNREADABLE_DOCUMENTS = frozenset([".doc", ".wps", ".et", ".odt", ".ods", ".rtf",
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv", "venv"))
 MAX_FILE_BYTES = 512 * 1024 * 1024
 STDIN = "-"
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -195,11 +196,12 @@ def scan_paths(
 ) -> Report:
     """Scan files, directories (recursively) or '-' (stdin) and return the whole report.
 
-    ``jobs`` > 1 scans files in that many processes (0 = one per core); the
-    report lists files in the same order either way.
+    ``jobs`` > 1 scans files in that many processes; 0 picks automatically (one
+    per core when there is enough to scan to pay for starting them). The report
+    lists files in the same order either way.
     """
     targets = list(iter_targets(paths))
-    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    workers = auto_workers(targets) if jobs == 0 else jobs
     if workers > 1 and len(targets) > 1 and all(t.path is not None for t in targets):
         results = _scan_parallel(targets, config, rules, workers, progress)
     else:
@@ -211,6 +213,28 @@ def scan_paths(
             if progress is not None:
                 progress(result)
     return Report(results, __version__)
+
+
+def auto_workers(targets: list[Target]) -> int:
+    """One process per core for a batch worth it; one process for a few small files.
+
+    Starting a pool and shipping results back costs about a second, so small
+    scans (the pre-commit hook, a single notice) stay in this process.
+    """
+    cores = os.cpu_count() or 1
+    if cores == 1 or len(targets) < 2:
+        return 1
+    total = 0
+    for target in targets:
+        if target.path is None:
+            return 1
+        try:
+            total += target.path.stat().st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_MIN_BYTES:
+            return cores
+    return 1
 
 
 _WORKER: Scanner | None = None

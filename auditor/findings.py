@@ -7,10 +7,8 @@ applied the same way everywhere.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from auditor.model import Finding
@@ -25,15 +23,7 @@ def fingerprint(key: bytes, *parts: str) -> str:
     A plain hash of an 18-digit ID can be brute-forced (about 1e11 candidates),
     so the key lives in config or the environment, never in the report.
     """
-    mac = _base_mac(key).copy()
-    mac.update("\x1f".join(parts).encode("utf-8"))
-    return mac.hexdigest()[:32]
-
-
-@lru_cache(maxsize=8)
-def _base_mac(key: bytes) -> hmac.HMAC:
-    """The keyed state is computed once per key; each fingerprint copies it."""
-    return hmac.new(key, digestmod=hashlib.sha256)
+    return hmac.digest(key, "\x1f".join(parts).encode("utf-8"), "sha256").hex()[:32]
 
 
 @dataclass(slots=True)
@@ -45,6 +35,7 @@ class FindingMaker:
     key: bytes = DEFAULT_FINGERPRINT_KEY.encode()
     severity_overrides: dict[str, str] = field(default_factory=dict)
     language: str = "zh"
+    _static: dict[str, tuple[Rule, str, str, bool]] = field(default_factory=dict, init=False, repr=False)
 
     def make(
         self,
@@ -65,19 +56,26 @@ class FindingMaker:
         report rules). It is hashed with the key and the path, never stored.
         ``location`` holds SPEC §5 keys except ``path``, which is added here.
         """
-        rule = self.rules[rule_id]
-        message = rule.render_message(evidence=evidence or "", detail=detail)
+        static = self._static.get(rule_id) or self._rule_static(rule_id)
+        rule, name, rule_severity, privacy = static
         loc = {"path": self.path}
         loc.update(location)
         return Finding(
-            rule_id=rule_id,
-            rule_name=rule.name,
-            category=rule.category,
-            severity=severity or self.severity_overrides.get(rule_id, rule.severity),
-            message=message,
-            entity=entity if rule.category == "privacy" else None,
-            evidence=evidence,
-            location=loc,
-            fingerprint=fingerprint(self.key, rule_id, self.path, identity),
-            record=record,
+            rule_id,
+            name,
+            rule.category,
+            severity or rule_severity,
+            rule.render_message(evidence=evidence or "", detail=detail),
+            entity if privacy else None,
+            evidence,
+            loc,
+            fingerprint(self.key, rule_id, self.path, identity),
+            record,
         )
+
+    def _rule_static(self, rule_id: str) -> tuple[Rule, str, str, bool]:
+        """What a rule contributes to every finding, looked up once per file (hot for dense tables)."""
+        rule = self.rules[rule_id]
+        static = (rule, rule.name, self.severity_overrides.get(rule_id, rule.severity), rule.category == "privacy")
+        self._static[rule_id] = static
+        return static

@@ -89,15 +89,16 @@ def extract(files: list[Path]) -> Iterator[str]:
             yield decode(path.read_bytes())
 
 
-def time_scan(corpus: Path, jobs: int = 1) -> tuple[float, int, int]:
+def time_scan(corpus: Path, jobs: int = 1, select: list[str] | None = None) -> tuple[float, int, int]:
     """Seconds for scan_paths over the corpus; findings; files that failed."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from auditor.config import Config
     from auditor.engine import scan_paths
 
     gc.collect()
     start = time.perf_counter()
-    report = scan_paths([str(corpus)], config=None, jobs=jobs)
+    report = scan_paths([str(corpus)], config=Config(select=select), jobs=jobs)
     seconds = time.perf_counter() - start
     failed = sum(1 for r in report.files if r.status == "error")
     return seconds, len(report.findings), failed
@@ -118,14 +119,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench"))
     parser.add_argument("--size-mb", type=float, default=50.0)
     parser.add_argument("--repeat", type=int, default=3, help="regex passes; the best is kept")
-    parser.add_argument("--jobs", type=int, default=1, help="scan processes (0 = one per core), as `scan --jobs`")
+    parser.add_argument(
+        "--jobs", type=int, default=0, help="scan processes, as `scan --jobs` (0 = automatic, the CLI default)"
+    )
+    parser.add_argument(
+        "--select",
+        default=None,
+        help="rule codes, as `scan --select` (e.g. the identifier rules P101,P102,P103,P111,P112,P121,P161,E001)",
+    )
     args = parser.parse_args(argv)
 
     ensure_corpus(args.corpus, args.size_mb)
     files = corpus_files(args.corpus)
     disk_mb = sum(p.stat().st_size for p in files) / 1e6
 
-    scan_s, findings, failed = time_scan(args.corpus, args.jobs)
+    select = args.select.split(",") if args.select else None
+    scan_s, findings, failed = time_scan(args.corpus, args.jobs, select)
     start = time.perf_counter()
     texts = list(extract(files))
     extract_s = time.perf_counter() - start
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
     ratio = scan_s / regex_s if regex_s else float("inf")
     print(f"corpus          {args.corpus}: {len(files)} files, {disk_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
-    print(f"auditor scan    (--jobs {args.jobs}, {os.cpu_count()} cores)")
+    print(f"auditor scan    (--jobs {args.jobs}, {os.cpu_count()} cores, rules: {args.select or 'default'})")
     print(f"auditor scan    {scan_s:8.2f} s  {text_mb / scan_s:8.1f} MB/s  {findings} findings, {failed} files failed")
     print(f"bare regex      {regex_s:8.2f} s  {text_mb / regex_s:8.1f} MB/s  {matches} matches (best of {args.repeat})")
     both_s = extract_s + regex_s

@@ -176,6 +176,23 @@ def test_pyproject_tool_section_and_policy(runner: CliRunner, files: dict[str, P
 
 def test_parallel_scan_gives_the_same_report(runner: CliRunner, files: dict[str, Path]) -> None:
     folder = str(files["leak"].parent)
-    serial = run(runner, folder)
+    serial = run(runner, folder, "--jobs", "1")
     parallel = run(runner, folder, "--jobs", "2")
-    assert serial == parallel and serial[0] == 2
+    automatic = run(runner, folder)
+    assert serial == parallel == automatic and serial[0] == 2
+
+
+def test_automatic_jobs_use_every_core_only_for_big_scans(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import engine
+
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 4)
+    small = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    for path in small:
+        path.write_text("通知", encoding="utf-8")
+    targets = [engine.Target(str(p), p, False) for p in small]
+    assert engine.auto_workers(targets) == 1
+    assert engine.auto_workers(targets[:1]) == 1
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"0" * engine.PARALLEL_MIN_BYTES)
+    assert engine.auto_workers([*targets, engine.Target(str(big), big, False)]) == 4
+    assert engine.auto_workers([*targets, engine.Target("-", None, True)]) == 1

@@ -90,3 +90,21 @@ def test_fast_mask_check_equals_the_definition(value: str, keep_first: int, keep
     shown = idcard.visible_positions(value)
     expected = not (shown & set(idcard.BIRTH_DATE)) and shown <= idcard.allowed_positions(18, keep_first, keep_last)
     assert idcard.id_mask_ok(value, keep_first, keep_last) == expected
+
+
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_base13_check_char_equals_the_weighted_sum(body: str) -> None:
+    assert idcard.check_char(body) == idcard.check_char_reference(body)
+
+
+@given(st.text("0123456789", min_size=8, max_size=8))
+def test_cached_real_date_equals_the_calendar(digits: str) -> None:
+    today = dt.date.today()
+    try:
+        date = dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        expected = False
+    else:
+        expected = date.year >= idcard.MIN_YEAR and date <= today
+    assert idcard.real_date(digits) == expected
+    assert idcard.real_date(digits, today) == expected

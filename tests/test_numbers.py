@@ -75,3 +75,14 @@ def test_fold_width_keeps_length(text: str) -> None:
 def test_fold_width_maps_fullwidth_digits(ascii_digits: str) -> None:
     full = "".join(chr(ord(c) + 0xFEE0) for c in ascii_digits)
     assert fold_width(full) == ascii_digits
+
+
+@given(st.text("0123456789", min_size=2, max_size=25))
+def test_fast_luhn_equals_the_textbook_loop(number: str) -> None:
+    assert bank.luhn_ok(number) == bank.luhn_ok_reference(number)
+
+
+@given(st.text(min_size=0, max_size=20))
+def test_fast_luhn_rejects_what_is_not_ascii_digits(text: str) -> None:
+    if not (text.isascii() and text.isdigit()):
+        assert not bank.luhn_ok(text)

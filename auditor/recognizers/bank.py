@@ -8,7 +8,26 @@ import re
 ISSUER_RE = re.compile(r"62|60|4|5[1-5]|35|9[45]|2(?:2[2-9]|[3-6]\d|7[01]|720)")
 
 
+# A digit doubled under Luhn (2d, minus 9 when above 9), as a digit character.
+_LUHN_DOUBLE = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_ok(digits: str) -> bool:
+    """Luhn check with sums done in C: it runs for every 16–19-digit candidate.
+
+    Same answer as :func:`luhn_ok_reference` (property-tested). The digit sum of
+    an ASCII digit string is the byte sum minus 48 per character.
+    """
+    if not digits.isdigit() or len(digits) < 2 or not digits.isascii():
+        return False
+    kept = digits[-1::-2]
+    doubled = digits[-2::-2].translate(_LUHN_DOUBLE)
+    total = sum(kept.encode()) + sum(doubled.encode()) - 48 * len(digits)
+    return total % 10 == 0
+
+
+def luhn_ok_reference(digits: str) -> bool:
+    """Luhn as usually written, digit by digit (for tests)."""
     if not digits.isdigit() or len(digits) < 2:
         return False
     total = 0

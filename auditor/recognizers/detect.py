@@ -143,6 +143,23 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return index + 1 < len(spans) and spans[index + 1][0] < end
 
 
+_GROUPED_LENGTHS = frozenset((11, 13, 15, 16, 17, 18, 19, 20))
+
+
+def _group_windows(parts: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    """(-width, first, last) for runs of 2–7 consecutive groups whose digit count fits an identifier."""
+    windows = []
+    count = len(parts)
+    for i in range(count):
+        digits = parts[i][1] - parts[i][0]
+        for j in range(i + 1, min(count, i + 7)):
+            digits += parts[j][1] - parts[j][0]
+            if digits in _GROUPED_LENGTHS:
+                windows.append((parts[i][0] - parts[j][1], i, j))
+    windows.sort()
+    return windows
+
+
 class Detector:
     """Runs the three candidate regexes over a text and classifies each candidate."""
 
@@ -350,21 +367,19 @@ class Detector:
         in_table: bool,
         taken: list[tuple[int, int]],
     ) -> Iterator[Detection]:
-        """Digit groups split by spaces or hyphens: try runs of whole groups, longest first."""
+        """Digit groups split by spaces or hyphens: try runs of whole groups, longest first.
+
+        Only windows of up to seven groups whose digits could make an identifier
+        are tried, widest first (ties: leftmost first).
+        """
         used = [False] * len(parts)
-        windows = sorted(
-            ((i, j) for i in range(len(parts)) for j in range(i + 1, min(len(parts), i + 7))),
-            key=lambda ij: (-(parts[ij[1]][1] - parts[ij[0]][0]), ij[0]),
-        )
-        for i, j in windows:
+        for _, i, j in _group_windows(parts):
             if any(used[i : j + 1]):
                 continue
             start, end = parts[i][0], parts[j][1]
             if _overlaps(taken, start, end):
                 continue
             compact = "".join(text[s:e] for s, e in parts[i : j + 1])
-            if len(compact) not in (11, 13, 15, 16, 17, 18, 19, 20):
-                continue
             cue = Cue(text, start, in_table, header, header_at)
             detection = self.classify(compact, start, end, cue)
             if detection is not None and detection.kind != "masked" and detection.start == start:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import time as _time
 from enum import Enum
+from functools import lru_cache
 from operator import mul
 
 from auditor.normalize import MASK_CHARS
@@ -26,26 +28,58 @@ class IdKind(Enum):
     NOT_ID = "not_id"
 
 
-def check_char(body17: str) -> str:
-    """ISO 7064 MOD 11-2 check character for the first 17 digits."""
+def check_char_reference(body17: str) -> str:
+    """ISO 7064 MOD 11-2 check character, written as the standard states it (for tests)."""
     total = sum(map(mul, map(int, body17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 
+def check_char(body17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits, in C-speed arithmetic.
+
+    The weights are 2^17 … 2^1 mod 11, and 13 ≡ 2 (mod 11), so reading the digits
+    as a base-13 number and doubling it gives the weighted sum mod 11. Same answer
+    as :func:`check_char_reference` (property-tested), ~10× faster: it runs for
+    every 18-digit candidate.
+    """
+    return CHECK_CHARS[2 * int(body17, 13) % 11]
+
+
 def real_date(yyyymmdd: str, today: _dt.date | None = None) -> bool:
-    if not yyyymmdd.isdigit() or len(yyyymmdd) != 8:
+    """A calendar date from MIN_YEAR up to today (birth dates in IDs)."""
+    limit = today.strftime("%Y%m%d") if today else _today_digits()
+    return _calendar_date(yyyymmdd) and yyyymmdd <= limit
+
+
+@lru_cache(maxsize=65536)
+def _calendar_date(yyyymmdd: str) -> bool:
+    """Eight digits naming a real calendar day from MIN_YEAR on. Cached: a list of
+    thousands of people has a few thousand distinct birth dates."""
+    if not yyyymmdd.isdigit() or len(yyyymmdd) != 8 or not yyyymmdd.isascii():
         return False
     year, month, day = int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:])
     try:
-        date = _dt.date(year, month, day)
+        _dt.date(year, month, day)
     except ValueError:
         return False
-    return year >= MIN_YEAR and date <= (today or _dt.date.today())
+    return year >= MIN_YEAR
+
+
+_today_cache: tuple[float, str] = (0.0, "")
+
+
+def _today_digits() -> str:
+    """Today's date as YYYYMMDD, re-read at most once a second (date.today() costs µs per call)."""
+    global _today_cache
+    now = _time.monotonic()
+    if now - _today_cache[0] > 1.0:
+        _today_cache = (now, _dt.date.today().strftime("%Y%m%d"))
+    return _today_cache[1]
 
 
 def classify_id18(value: str) -> IdKind:
     """An 18-character digit string (last may be X/x) as a valid, mistyped or non-ID."""
-    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789Xx":
+    if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789Xx" or not value.isascii():
         return IdKind.NOT_ID
     if not province_ok(value) or not real_date(value[6:14]):
         return IdKind.NOT_ID
