@@ -9,20 +9,26 @@ named in their role are not privacy findings.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from auditor.findings import FindingMaker
-from auditor.model import Block, Document, Finding
+from auditor.model import Block, Document, Finding, Position
 from auditor.recognizers import otherid
 from auditor.recognizers.address import AddressHit, cell_address, is_address_header, text_addresses
 from auditor.recognizers.detect import Detection
 from auditor.recognizers.names import NameMention, cell_names, header_kind, text_names
 from auditor.recognizers.otherid import KIND_ZH, OtherIdHit, cell_other_ids, text_other_ids
-from auditor.recognizers.segments import RecordKeys, Segment, segments
-from auditor.recognizers.sensitive import CATEGORY_ZH, cell_sensitive, header_category, text_sensitive
+from auditor.recognizers.segments import RecordKeys, segments
+from auditor.recognizers.sensitive import (
+    CATEGORY_ZH,
+    SensitiveHit,
+    cell_sensitive,
+    header_category,
+    text_sensitive,
+)
 
 PEOPLE_RULES = ("P131", "P132", "P141", "P151", "P162", "P161")
 LINK_KINDS = frozenset(("exposed", "weak_mask", "invalid"))  # anything short of a compliant mask
@@ -33,15 +39,25 @@ ENTITY_ZH = {
     "OTHER_ID": "其他证件号码",
     "ADDRESS": "详细住址",
 }
+CELL_CACHE = 4096  # distinct cell values whose detector results a scan keeps
 RULE_ENTITY = {"P131": "PERSON_NAME", "P132": "PERSON_NAME", "P141": "SENSITIVE_INFO", "P151": "ADDRESS"}
 
 
-@dataclass(slots=True)
-class Person:
+class Person(NamedTuple):
+    """A name in a block (block offsets). A named tuple: one is made for every name of a document."""
+
     block: Block
     start: int
     end: int
     mention: NameMention
+    position: Position | None = None  # where the name is, when working out its record located it
+
+
+def _record(records: dict[tuple[Any, ...], Record], key: tuple[Any, ...]) -> Record:
+    found = records.get(key)
+    if found is None:
+        found = records[key] = Record()
+    return found
 
 
 @dataclass(slots=True)
@@ -77,38 +93,49 @@ def scan_people(
     keys = RecordKeys(document)
     scan = Scan(keys=keys)
     skip = _spans_by_block(excluded or [])
+    plans: dict[str | None, Plan] = {}
+    cells: dict[tuple[str, str], Hits] = {}  # columns repeat their values (备注: 新增, 残疾类别: 肢体二级 …)
+
+    def plan_for(header: str | None) -> Plan:
+        plan = plans.get(header)
+        if plan is None:
+            plan = plans[header] = _plan(header, want_sensitive, want_address, want_other)
+        return plan
 
     def record(block: Block, offset: int) -> Record:
-        key = keys.key(block, offset)
-        found = scan.records.get(key)
-        if found is None:
-            found = scan.records[key] = Record()
-        return found
+        return _record(scan.records, keys.key(block, offset))
 
-    for seg in segments(document, _interesting):
-        for mention in _names(seg):
+    for seg in segments(document, lambda header: plan_for(header).active):
+        if seg.header is None:
+            hits = _detect(seg.text, None, plan_for(None))
+        else:
+            hits = cells.get((seg.header, seg.text))
+            if hits is None:
+                if len(cells) >= CELL_CACHE:
+                    cells.clear()  # a streamed workbook of a million rows must not be held here
+                hits = cells[(seg.header, seg.text)] = _detect(seg.text, seg.header, plan_for(seg.header))
+        block = seg.block
+        for mention in hits.names:
             start, end = seg.to_block(mention.start), seg.to_block(mention.end - 1) + 1
-            person = Person(seg.block, start, end, mention)
             if mention.masked:
-                scan.masked.append(person)
-            elif not (skip and _overlaps(skip.get(id(seg.block), ()), start, end)):
+                scan.masked.append(Person(block, start, end, mention))
+            elif not (skip and _overlaps(skip.get(id(block), ()), start, end)):
+                key, position = keys.key_and_position(block, start, end)
+                person = Person(block, start, end, mention, position)
                 scan.people.append(person)
-                record(seg.block, start).people.append(person)
-        if want_sensitive:
-            for category, offset in _sensitive(seg):
-                record(seg.block, seg.to_block(offset)).sensitive.add(category)
-        if want_address:
-            for hit in _addresses(seg):
-                start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
-                scan.addresses.append((seg.block, start, end))
-                found = record(seg.block, start)
-                found.address = True
-                found.links.add("ADDRESS")
-        if want_other:
-            for hit in _other_ids(seg):
-                start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
-                scan.other_ids.append((seg.block, OtherIdHit(start, end, hit.value, hit.kind)))
-                record(seg.block, start).links.add("OTHER_ID")
+                _record(scan.records, key).people.append(person)
+        for hit in hits.sensitive:
+            record(block, seg.to_block(hit.start)).sensitive.add(hit.category)
+        for hit in hits.addresses:
+            start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
+            scan.addresses.append((block, start, end))
+            found = record(block, start)
+            found.address = True
+            found.links.add("ADDRESS")
+        for hit in hits.other_ids:
+            start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
+            scan.other_ids.append((block, OtherIdHit(start, end, hit.value, hit.kind)))
+            record(block, start).links.add("OTHER_ID")
     return scan
 
 
@@ -130,68 +157,92 @@ def check_people(
         want_other=bool(enabled.intersection(("P131", "P162"))),
     )
     findings: list[Finding] = []
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # findings so far per rule and value: the n in a fingerprint's identity
     findings += _other_id_findings(scan, make, enabled, seen)
     if not scan.people:
         return findings
-    keys = scan.keys or RecordKeys(document)
     if "P131" in enabled:
-        for block, detection in detections:
-            if detection.kind in LINK_KINDS and detection.entity in ENTITY_ZH:
-                found = scan.records.get(keys.key(block, detection.start))
-                if found is not None:
-                    found.links.add(detection.entity)
+        _link_detections(scan, detections, scan.keys or RecordKeys(document))
     by_person = {id(p): r for r in scan.records.values() for p in r.people}
+    rules: dict[int, list[tuple[str, str]]] = {}  # per record: every person in it gets the same rules
     for person in scan.people:
-        findings += _person_findings(person, by_person[id(person)], make, enabled, seen)
+        record = by_person[id(person)]
+        todo = rules.get(id(record))
+        if todo is None:
+            todo = rules[id(record)] = _record_rules(record, enabled)
+        if todo:
+            _person_findings(person, todo, make, seen, findings)
     return findings
 
 
-def _person_findings(
-    person: Person, record: Record, make: FindingMaker, enabled: set[str], seen: Counter[str]
-) -> list[Finding]:
-    """The findings one named person gets: P132 if selected, then the record-level rules."""
+def _link_detections(scan: Scan, detections: list[tuple[Block, Detection]], keys: RecordKeys) -> None:
+    """Exposed IDs, phones and bank accounts join the record they sit in, if a named person is there."""
+    records = scan.records
+    for block, detection in detections:
+        if detection.kind in LINK_KINDS and detection.entity in ENTITY_ZH:
+            found = records.get(keys.key(block, detection.start))
+            if found is not None:
+                found.links.add(detection.entity)
+
+
+def _record_rules(record: Record, enabled: set[str]) -> list[tuple[str, str]]:
+    """(rule, detail) each named person of the record gets: P132 if selected, then the record-level rules."""
     todo: list[tuple[str, str]] = []
     if "P132" in enabled:
         todo.append(("P132", ""))
     if "P131" in enabled and record.links:
-        kinds = "、".join(ENTITY_ZH[k] for k in ENTITY_ZH if k in record.links)
-        todo.append(("P131", f"（同一记录中有{kinds}）"))
+        todo.append(("P131", _links_detail(frozenset(record.links))))
     if "P141" in enabled and record.sensitive:
-        todo.append(("P141", "（" + "、".join(CATEGORY_ZH[c] for c in sorted(record.sensitive)) + "）"))
+        todo.append(("P141", _sensitive_detail(frozenset(record.sensitive))))
     if "P151" in enabled and record.address:
         todo.append(("P151", "（住址精确到门牌号）"))
-    if not todo:
-        return []
-    position = person.block.locator.locate(person.start, person.end)
+    return todo
+
+
+@lru_cache(maxsize=64)
+def _links_detail(links: frozenset[str]) -> str:
+    """（同一记录中有身份证号码、手机号码）: a handful of combinations, worded once each."""
+    return "（同一记录中有" + "、".join(ENTITY_ZH[k] for k in ENTITY_ZH if k in links) + "）"
+
+
+@lru_cache(maxsize=256)
+def _sensitive_detail(categories: frozenset[str]) -> str:
+    return "（" + "、".join(CATEGORY_ZH[c] for c in sorted(categories)) + "）"
+
+
+def _person_findings(
+    person: Person, todo: list[tuple[str, str]], make: FindingMaker, seen: dict[str, int], out: list[Finding]
+) -> None:
+    """One finding per rule of the person's record, located at the name, added to ``out``."""
+    position = person.position
+    if position is None:
+        position = person.block.locator.locate(person.start, person.end)
     evidence = person.mention.evidence
-    out: list[Finding] = []
     for rule, detail in todo:
         key = f"{rule}:{person.mention.value}"
-        seen[key] += 1
+        seen[key] = count = seen.get(key, 0) + 1
         out.append(
             make.make(
                 rule,
                 position.location,
-                identity=f"{key}#{seen[key]}",
+                identity=f"{key}#{count}",
                 evidence=evidence,
                 detail=detail,
                 entity=RULE_ENTITY[rule],
                 record=position.record,
             )
         )
-    return out
 
 
-def _other_id_findings(scan: Scan, make: FindingMaker, enabled: set[str], seen: Counter[str]) -> list[Finding]:
+def _other_id_findings(scan: Scan, make: FindingMaker, enabled: set[str], seen: dict[str, int]) -> list[Finding]:
     out: list[Finding] = []
     for block, hit in scan.other_ids:
         if "*" in hit.value:
             continue
         position = block.locator.locate(hit.start, hit.end)
         key = f"OTHER_ID:{hit.value.upper()}"
-        seen[key] += 1
-        identity = f"{key}#{seen[key]}"
+        seen[key] = count = seen.get(key, 0) + 1
+        identity = f"{key}#{count}"
         for rule, detail in (("P162", f"（{KIND_ZH[hit.kind]}）"), ("P161", f"（{block.part or 'hidden'}）")):
             if rule in enabled and (rule == "P162" or block.hidden):
                 out.append(
@@ -208,50 +259,89 @@ def _other_id_findings(scan: Scan, make: FindingMaker, enabled: set[str], seen: 
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Which detectors read the cells under one header (free text: ``header`` None), decided once.
+
+    ``names`` is cell_names for a name column, text_names for free text and free-text columns;
+    ``sensitive``/``address``/``other`` say whether the detector runs at all, and ``text`` whether
+    a cell that is not a column value (empty sensitive cell, address without a number) is read as
+    free text too (free-text columns such as 备注).
+    """
+
+    names: Callable[[str], list[NameMention]] | None
+    sensitive: bool
+    address: bool
+    other: bool
+    text: bool
+    free: bool
+
+    @property
+    def active(self) -> bool:
+        """Whether a cell under this header can give anything (most columns: no; skipped unread)."""
+        return self.names is not None or self.sensitive or self.address or self.other
+
+
 @lru_cache(maxsize=1024)
-def _interesting(header: str | None) -> bool:
-    """Whether any people detector reads cells under this header (most columns: no)."""
-    return (
-        header_kind(header) is not None
-        or header_category(header) is not None
-        or is_address_header(header)
-        or otherid.header_kind(header) is not None
+def _plan(header: str | None, want_sensitive: bool, want_address: bool, want_other: bool) -> Plan:
+    if header is None:
+        return Plan(text_names, want_sensitive, want_address, want_other, True, True)
+    kind = header_kind(header)
+    text = kind == "text"
+    names = cell_names if kind == "name" else text_names if text else None
+    return Plan(
+        names,
+        want_sensitive and (text or header_category(header) is not None),
+        want_address and (text or is_address_header(header)),
+        want_other and otherid.header_kind(header) is not None,
+        text,
+        False,
     )
 
 
-def _names(seg: Segment) -> list[NameMention]:
-    kind = header_kind(seg.header)
-    if kind == "name":
-        return cell_names(seg.text)
-    if kind == "text" or (seg.free and kind is None):
-        return text_names(seg.text)
-    return []
+class Hits(NamedTuple):
+    """What the detectors find in one segment's text, at offsets in that text."""
+
+    names: Sequence[NameMention]
+    sensitive: Sequence[SensitiveHit]
+    addresses: Sequence[AddressHit]
+    other_ids: Sequence[OtherIdHit]
 
 
-def _sensitive(seg: Segment) -> list[tuple[str, int]]:
-    if seg.header is not None and not seg.free:
-        hit = cell_sensitive(seg.text, seg.header)
+def _detect(text: str, header: str | None, plan: Plan) -> Hits:
+    """Run the detectors the plan asks for (a pure function of the text and its header)."""
+    return Hits(
+        plan.names(text) if plan.names is not None else (),
+        _sensitive(text, header, plan) if plan.sensitive else (),
+        _addresses(text, header, plan) if plan.address else (),
+        _other_ids(text, header) if plan.other else (),
+    )
+
+
+def _sensitive(text: str, header: str | None, plan: Plan) -> Sequence[SensitiveHit]:
+    if not plan.free:
+        hit = cell_sensitive(text, header)
         if hit is not None:
-            return [(hit.category, hit.start)]
-        if header_kind(seg.header) != "text":
-            return []
-    return [(h.category, h.start) for h in text_sensitive(seg.text)]
+            return (hit,)
+        if not plan.text:
+            return ()
+    return text_sensitive(text)
 
 
-def _addresses(seg: Segment) -> list[AddressHit]:
-    if seg.header is not None and not seg.free:
-        hit = cell_address(seg.text, seg.header)
+def _addresses(text: str, header: str | None, plan: Plan) -> Sequence[AddressHit]:
+    if not plan.free:
+        hit = cell_address(text, header)
         if hit is not None:
-            return [hit]
-        if header_kind(seg.header) != "text":
-            return []
-    return text_addresses(seg.text)
+            return (hit,)
+        if not plan.text:
+            return ()
+    return text_addresses(text)
 
 
-def _other_ids(seg: Segment) -> list[OtherIdHit]:
-    if seg.header is not None and not seg.free:
-        return cell_other_ids(seg.text, seg.header)
-    return text_other_ids(seg.text)
+def _other_ids(text: str, header: str | None) -> list[OtherIdHit]:
+    if header is not None:
+        return cell_other_ids(text, header)
+    return text_other_ids(text)
 
 
 def _spans_by_block(spans: list[tuple[Block, int, int]]) -> dict[int, list[tuple[int, int]]]:

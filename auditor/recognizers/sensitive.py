@@ -9,8 +9,8 @@ Generic poverty causes (因病致贫, 因学) are not diagnoses and are not repo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 CATEGORY_ZH = {
     "disability": "残疾类别或等级",
@@ -58,8 +58,9 @@ TEXT_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ANY_TEXT = re.compile("|".join(f"(?:{p.pattern})" for _, p in TEXT_PATTERNS), re.I)
 
 
-@dataclass(frozen=True, slots=True)
-class SensitiveHit:
+class SensitiveHit(NamedTuple):
+    """A sensitive cell or phrase (a named tuple: cheap to build, one per sensitive cell)."""
+
     start: int
     end: int
     category: str
