@@ -19,6 +19,7 @@ from auditor.checks.linkage import check_people
 from auditor.checks.privacy import check_privacy, iter_detections
 from auditor.config import Config, ConfigError
 from auditor.findings import FindingMaker
+from auditor.gcpause import gc_paused
 from auditor.loaders import LoadError, format_of, loader_for
 from auditor.model import Document, FileResult, Finding, Report
 from auditor.recognizers.context import ContextRules
@@ -115,7 +116,8 @@ class Scanner:
         except (ValueError, RecursionError, MemoryError) as exc:
             return self._error(target, fmt, digest, f"文件无法解析 (cannot parse): {type(exc).__name__}")
         document.path = target.display
-        findings = self.check(document, target)
+        with gc_paused():
+            findings = self.check(document, target)
         return self.filter(FileResult(target.display, fmt, digest, "scanned", None, findings), document, data)
 
     def check(self, document: Document, target: Target) -> list[Finding]:

@@ -238,35 +238,81 @@ class PiecesLocator:
         return _span_position(self._line_col, start, end, self.static, self.record, self.field)
 
 
-@dataclass(slots=True)
-class SourceLocator:
-    """Like PiecesLocator, but runs record their offset in the whole source file.
+class SourceText:
+    """A decoded source file; its line index is built on the first position asked for.
 
-    Line and column are computed only when a finding is located, so loaders that
-    build many blocks (HTML cells) pay nothing per run.
+    Most blocks never get a finding, so a loader that makes many of them (HTML
+    cells) shares one of these instead of indexing every file it reads.
     """
 
-    offsets: list[int]  # block offset where each run starts
-    sources: list[int]  # source offset of each run
-    lines: LineIndex
-    static: dict[str, Any]
+    __slots__ = ("_index", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._index: LineIndex | None = None
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index.line_col(offset)
+
+
+Runs = int | tuple[list[int], list[int]]
+
+
+class SourceLocator:
+    """A block stitched from runs of a source file, each run verbatim from a source offset.
+
+    ``runs`` is the source offset of the block's first character when the text is
+    one verbatim run (the common case: no entity, no inline tag), else the lists
+    (block offset where each run starts, source offset of that run). Line and
+    column are computed only when a finding is located. Subclasses say where
+    ``source``, ``record`` and ``field`` come from, and add static location keys.
+    """
+
+    __slots__ = ()
+    in_table = False
+    source: SourceText
+    runs: Runs
     record: tuple[Any, ...]
-    field: str | None = None
-    in_table: bool = False
+    field: str | None
+
+    @property
+    def static(self) -> dict[str, Any]:
+        """Location keys that hold for every offset of the block (a new dict: callers may fill it)."""
+        return {}
 
     def field_at(self, offset: int) -> str | None:
         return self.field
 
     def source_offset(self, offset: int) -> int:
         """Character offset in the decoded source file of ``offset`` in the block text."""
-        index = max(0, bisect_right(self.offsets, offset) - 1)
-        return self.sources[index] + offset - self.offsets[index]
-
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        return self.lines.line_col(self.source_offset(offset))
+        runs = self.runs
+        if runs.__class__ is int:
+            return runs + offset  # type: ignore[operator]
+        offsets, sources = runs  # type: ignore[misc]
+        index = max(0, bisect_right(offsets, offset) - 1)
+        return sources[index] + offset - offsets[index]
 
     def locate(self, start: int, end: int) -> Position:
-        return _span_position(self._line_col, start, end, self.static, self.record, self.field)
+        """The static keys (a fresh dict per call) plus the line/column span of [start, end) in the source."""
+        location = self.static
+        line_col = self.source.line_col
+        location["line"], location["column"] = line_col(self.source_offset(start))
+        location["end_line"], location["end_column"] = line_col(self.source_offset(max(start, end - 1)))
+        return Position(location, self.record, self.field)
+
+
+class RunsLocator(SourceLocator):
+    """Running text from a source file: one record and field for the whole block."""
+
+    __slots__ = ("field", "record", "runs", "source")
+
+    def __init__(self, source: SourceText, runs: Runs, record: tuple[Any, ...], field: str | None = None) -> None:
+        self.source = source
+        self.runs = runs
+        self.record = record
+        self.field = field
 
 
 @dataclass(slots=True)

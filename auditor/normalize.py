@@ -16,9 +16,7 @@ MASK_CHARS = "*×●#○◯■□"
 # Chinese text and would make every text pay for a translate).
 _FOLD = {code: code - 0xFEE0 for code in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 _FOLD.update({0xFF0A: ord("*"), 0xFF0D: ord("-"), 0x3000: 0x20, 0x00A0: 0x20, 0x2010: ord("-"), 0x2014: ord("-")})
-_FOLD_RUNS = re.compile(
-    "[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0d\u3000\u00a0\u2010\u2014]+"
-)
+_FOLD_RUNS = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0d\u3000\u00a0\u2010\u2014]+")
 _NEEDS_FOLD = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0d\u3000\u00a0\u2010\u2014]")
 
 

@@ -107,3 +107,76 @@ def test_every_match_maps_back_to_the_original_text(tmp_path: Path) -> None:
         span = line[loc["column"] - 1 : loc["end_column"]]
         assert span[0] not in " 甲乙丙" and span[-1] not in " "
         assert len(span.replace(" ", "")) == 18
+
+
+def _html_cells(markup: str) -> list[tuple]:
+    from auditor.loaders.html import load_html
+
+    document = load_html(Path("page.html"), "html", markup.encode("utf-8"))
+    found = []
+    for block in document.blocks:
+        position = block.locator.locate(0, len(block.text))
+        location = {k: v for k, v in position.location.items() if k not in ("column", "end_column")}
+        found.append((block.text.strip(), location, position.record, block.locator.field_at(0)))
+    return found
+
+
+def test_html_plain_rows_read_like_tag_by_tag_rows() -> None:
+    """Rows of plain cells take a shortcut through the walk; what they yield must not differ."""
+    rows = [
+        ["某村公示"],
+        ["序号", "姓名", "身份证号码"],
+        ["1", "张三", ID],
+        ["2", "李四", f"&nbsp;{ID}"],
+        ["3", " ", ID],
+    ]
+    plain = "<table>\n" + "".join(
+        "<tr>" + "".join(f"\n  <td>{cell}</td>" for cell in row) + "\n</tr>\n" for row in rows
+    )
+    tagged = "<table>\n" + "".join(
+        "<tr class='r'>" + "".join(f"\n  <td class='c'><span>{cell}</span></td>" for cell in row) + "\n</tr>\n"
+        for row in rows
+    )
+    got = _html_cells(plain + "</table>")
+    assert got == _html_cells(tagged + "</table>")
+    assert got[-1] == (
+        ID,
+        {"table": 1, "row": 5, "col": 3, "field": "身份证号码", "line": 23, "end_line": 23},
+        ("table", 1, 5),
+        "身份证号码",
+    )
+
+
+def test_gc_paused_restores_the_collector() -> None:
+    import gc
+
+    from auditor.gcpause import gc_paused
+
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # the caller's choice stands
+    finally:
+        gc.enable()
+
+
+def test_xlsx_hidden_rows_only_scanned_where_the_sheet_spells_hidden(tmp_path: Path) -> None:
+    import io
+
+    from auditor.loaders.safety import open_ooxml
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["姓名", "身份证号码"])
+    workbook.active.append(["张三", ID])
+    plain = workbook.create_sheet("plain")
+    plain.append(["x"])
+    workbook.active.row_dimensions[2].hidden = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    found: set[str] = set()
+    open_ooxml(buffer.getvalue(), "xlsx", b'hidden="', found)
+    assert "xl/worksheets/sheet1.xml" in found and "xl/worksheets/sheet2.xml" not in found

@@ -1,19 +1,24 @@
 """HTML: text containers and table cells as blocks, located in the source file.
 
 One regex walks the tags (the stdlib HTMLParser is ~50x slower); every text
-run keeps its source (line, column), so any offset maps back exactly.
+run keeps its source offset, so any offset maps back exactly. A list page holds
+tens of thousands of cells, so the walk is one tight loop, a cell costs two
+small objects, and what only a finding needs (line/column, the cell's column
+label) is worked out when it is asked for.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from typing import Any
 
+from auditor.gcpause import gc_paused
 from auditor.loaders.encoding import decode
-from auditor.loaders.tables import detect_header, header_names
-from auditor.model import Block, Document, LineIndex, SourceLocator
+from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
+from auditor.model import Block, Document, Runs, RunsLocator, SourceLocator, SourceText
 
 BLOCK_TAGS = frozenset(
     [
@@ -59,142 +64,352 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset(("script", "style", "template", "noscript"))
 
 
-_MARKUP = re.compile(
-    r"<!--.*?(?:-->|$)|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|<[!?][^>]*>", re.S
+# A row of plain cells (one token instead of 2 + 3 per cell), a plain cell, then what the walk
+# always matched: comments, start/end tags with attributes, doctype and processing instructions.
+_TD, _END_TD = "<(?:t[dh]|T[DH])>", "</(?:t[dh]|T[DH])>"
+_TOKEN = re.compile(
+    rf"<(?:tr|TR)>((?:\s*+{_TD}[^<]*+{_END_TD})*+)\s*+</(?:tr|TR)>"
+    rf"|{_TD}([^<]*+){_END_TD}"
+    r"|<!--.*?(?:-->|$)|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|<[!?][^>]*>",
+    re.S,
 )
+_ROW_CELLS = re.compile(rf"(\s*){_TD}([^<]*){_END_TD}")  # (whitespace, text) of each cell of a plain row
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?")
 _COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.I)
+_SKIP_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in SKIP_TAGS}
+
+# What a tag does to the walk: nothing, end the current block, or also move the table cursor.
+_INLINE, _BLOCK, _TABLE, _ROW, _CELL, _SKIP = range(6)
+_KIND = {tag: _BLOCK for tag in BLOCK_TAGS} | {"table": _TABLE, "tr": _ROW, "td": _CELL, "th": _CELL}
+_KIND |= {tag: _SKIP for tag in SKIP_TAGS}
+_KIND |= {tag.upper(): kind for tag, kind in _KIND.items()}
+_KIND |= {tag: _INLINE for tag in ("span", "a", "b", "i", "u", "em", "strong", "font", "img", "html", "head", "meta")}
+
+
+@lru_cache(maxsize=4096)
+def _unescape(entity: str) -> str:
+    """Entities repeat (``&nbsp;`` in every cell): decode each spelling once."""
+    return unescape(entity)
+
+
+def _kind(tag: str | None) -> int:
+    """What a tag does to the walk; ``None`` (comment, doctype) does nothing."""
+    if tag is None:
+        return _INLINE
+    kind = _KIND.get(tag)
+    return kind if kind is not None else _KIND.get(tag.lower(), _INLINE)
+
+
+def _skip(source: str, tag: str, position: int) -> int:
+    """Where the text after ``<script>``/``<style>``… resumes: past its end tag, or the end of file."""
+    close = _SKIP_CLOSE[tag.lower()].search(source, position)
+    return close.end() if close else len(source)
+
+
+def _decoded(runs: list[tuple[str, int]]) -> tuple[str, Runs]:
+    """Block text of raw (text, source offset) runs: literal pieces keep their offset, entities are decoded."""
+    parts: list[str] = []
+    offsets: list[int] = []
+    sources: list[int] = []
+    length = 0
+    for raw, start in runs:
+        cursor = 0
+        for entity in _ENTITY.finditer(raw) if "&" in raw else ():
+            at, cursor_next = entity.span()
+            if at > cursor:
+                parts.append(raw[cursor:at])
+                offsets.append(length)
+                sources.append(start + cursor)
+                length += at - cursor
+            value = _unescape(entity.group())
+            if value:
+                parts.append(value)
+                offsets.append(length)
+                sources.append(start + at)
+                length += len(value)
+            cursor = cursor_next
+        if cursor < len(raw):
+            parts.append(raw[cursor:] if cursor else raw)
+            offsets.append(length)
+            sources.append(start + cursor)
+            length += len(raw) - cursor
+    if len(sources) == 1:
+        return parts[0], sources[0]
+    return "".join(parts), (offsets, sources)
+
+
+class _Table:
+    """A ``<table>``: the row/column cursor while open, then what names its cells' columns.
+
+    Only the first rows can hold the header, so only their blocks are kept; the
+    size of the grid is tracked as cells arrive.
+    """
+
+    __slots__ = ("col", "first", "head", "header", "height", "id", "names", "record", "row", "source", "width")
+
+    def __init__(self, number: int, source: SourceText, first: int) -> None:
+        self.id = number
+        self.source = source
+        self.first = first  # index of the first block made while the table is open
+        self.row = 0
+        self.col = 0
+        self.record = ("table", number, 1)  # of the current row (row 0 counts as 1), shared by its cells
+        self.head: list[Block] = []  # cell blocks in the first SCAN_ROWS rows
+        self.height = 0  # rows and columns of the grid the cell blocks span
+        self.width = 0
+        self.header: int | None = None  # header row index, once the table is complete
+        self.names: list[str | None] = []
+
+    def take(self, block: Block, row: int, col: int) -> None:
+        """Count a cell block into the grid (its row and column may be another table's, as the walk found it)."""
+        if row <= SCAN_ROWS:
+            self.head.append(block)
+        if row > self.height:
+            self.height = row
+        if col > self.width:
+            self.width = col
+
+    def name_fields(self, blocks: list[Block]) -> None:
+        """Once the table is complete: find the header row, then label every cell below it.
+
+        Its cells are among the blocks made while it was open (``blocks[first:]``).
+        """
+        if not self.height:
+            return
+        grid = [[""] * self.width for _ in range(min(self.height, SCAN_ROWS))]
+        for block in self.head:
+            locator: CellLocator = block.locator  # type: ignore[assignment]
+            grid[locator.record[2] - 1][locator.col - 1] = block.text.strip()
+        grid += [[]] * (self.height - len(grid))  # rows below the scan only count, they are never read
+        self.head = []
+        self.header = detect_header(grid)
+        if self.header is None:
+            return
+        names = self.names = header_names(grid, self.header)
+        below = self.header + 1
+        for block in blocks[self.first :]:
+            cell = block.locator
+            if cell.__class__ is CellLocator and cell.table is self and cell.record[2] > below:  # type: ignore[attr-defined]
+                cell.field = names[cell.col - 1]  # type: ignore[attr-defined]
+
+
+class CellLocator(SourceLocator):
+    """A table cell: static ``table``/``row``/``col`` keys, and ``field`` once its table is named."""
+
+    __slots__ = ("col", "field", "record", "runs", "table")
+    in_table = True
+
+    def __init__(self, runs: Runs, record: tuple[str, int, int], col: int, table: _Table) -> None:
+        self.runs = runs
+        self.record = record  # ("table", table, row) as the walk found them, shared by the row's cells
+        self.col = col
+        self.table = table  # the table whose grid holds this block: it names the field
+        self.field = None
+
+    @property
+    def source(self) -> SourceText:  # type: ignore[override]
+        return self.table.source
+
+    @property
+    def static(self) -> dict[str, Any]:
+        _, table, row = self.record
+        keys: dict[str, Any] = {"table": table, "row": row, "col": self.col}
+        header = self.table.header
+        if header is not None and row > header + 1:  # labelled, even if the label is empty (None)
+            keys["field"] = self.field
+        return keys
 
 
 class _Collector:
-    """Walks tags with one C-level regex; text between tags is kept with its source position."""
+    """Walks tags with one C-level regex; text between tags is kept as source offset ranges."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.lines = LineIndex(source)
+    __slots__ = ("_block_count", "_cell", "_table_count", "_tables", "blocks", "source", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.source = SourceText(text)
         self.blocks: list[Block] = []
-        self._text: list[str] = []
-        self._offsets: list[int] = []
-        self._sources: list[int] = []
-        self._length = 0
-        self._tables: list[dict[str, Any]] = []
+        self._tables: list[_Table] = []
         self._table_count = 0
         self._block_count = 0
-        self._cell: tuple[int, int, int] | None = None  # table, row, col
+        self._cell: tuple[tuple[str, int, int], int] | None = None  # (record, col) of the open <td>
 
     def run(self) -> list[Block]:
-        source, position = self.source, 0
+        """The one hot loop over tokens.
+
+        A row of plain cells or a plain cell (most of a list page) is one token,
+        handled as the tag-by-tag walk would. Otherwise inline tags and comments
+        only split text runs, and block tags flush the pending runs; a whitespace
+        run that would start a block right before a block tag is dropped unread.
+        """
+        source, position = self.text, 0
+        pending: list[int] = []  # start, end, start, end … of the text runs of the current block
+        tables, blocks = self._tables, self.blocks
         while position < len(source):
-            match = _MARKUP.search(source, position)
-            if match is None:
-                self._add_raw(position, len(source))
+            restart = False
+            for match in _TOKEN.finditer(source, position):
+                start = match.start()
+                gap = position if start > position else -1
+                position = match.end()
+                row = match[1]  # groups are read by index: a groups() tuple per token costs
+                content = match[2] if row is None else None
+                if row is not None or content is not None:
+                    if pending or (gap >= 0 and not source[gap:start].isspace()):
+                        self._flush_before(pending, gap, start)
+                    if row is not None:
+                        self._plain_row(row, start + 4)
+                    elif tables and content and not content.isspace():
+                        self._plain_cell(tables[-1], content, start + 4)
+                    else:
+                        self._cell_token(content, start + 4)
+                    continue
+                kind = _kind(match[4])
+                if kind == _INLINE or (kind == _SKIP and match[3]):
+                    if gap >= 0:  # text around inline tags and comments stays in the block
+                        pending += (gap, start)
+                    continue
+                if kind == _SKIP:
+                    if gap >= 0:
+                        pending += (gap, start)
+                    position = _skip(source, match[4], position)
+                    restart = True
+                    break
+                if pending or (gap >= 0 and not source[gap:start].isspace()):
+                    self._flush_before(pending, gap, start)
+                self._tag(kind, match[3], match[5])
+            if not restart:
+                if position < len(source):
+                    pending += (position, len(source))
                 break
-            self._add_raw(position, match.start())
-            position = match.end()
-            tag = (match.group(2) or "").lower()
-            if not tag:
-                continue
-            if match.group(1):
-                self._end(tag)
-            elif tag in SKIP_TAGS:
-                close = re.compile(rf"</{tag}\s*>", re.I).search(source, position)
-                position = close.end() if close else len(source)
-            else:
-                self._start(tag, match.group(3) or "")
-        self._flush()
-        while self._tables:
-            _name_fields(self._tables.pop()["cells"])
-        return self.blocks
+        if pending:
+            self._flush(pending)
+        while tables:
+            tables.pop().name_fields(self.blocks)
+        return blocks
 
-    # -- text runs ------------------------------------------------------
-    def _add_raw(self, start: int, end: int) -> None:
-        """Source text [start, end): literal runs keep their position; entities are decoded."""
-        if start >= end:
-            return
-        raw = self.source[start:end]
-        if "&" not in raw:
-            self._piece(raw, start)
-            return
-        cursor = 0
-        for entity in _ENTITY.finditer(raw):
-            self._piece(raw[cursor : entity.start()], start + cursor)
-            self._piece(unescape(entity.group()), start + entity.start())
-            cursor = entity.end()
-        self._piece(raw[cursor:], start + cursor)
+    def _flush_before(self, pending: list[int], gap: int, end: int) -> None:
+        """A block tag at ``end``: the pending runs and the text run since ``gap`` (if any) become a block."""
+        if gap >= 0:
+            pending += (gap, end)
+        self._flush(pending)
 
-    def _piece(self, text: str, source_offset: int) -> None:
-        if not text:
-            return
-        self._offsets.append(self._length)
-        self._sources.append(source_offset)
-        self._text.append(text)
-        self._length += len(text)
+    def _tag(self, kind: int, closing: str, attributes: str) -> None:
+        """After the flush: a closing tag ends the cell or the table; an opening one moves the cursor."""
+        tables = self._tables
+        if closing:
+            if kind == _CELL:
+                self._cell = None
+            elif kind == _TABLE and tables:
+                tables.pop().name_fields(self.blocks)
+        elif kind == _TABLE:
+            self._table_count += 1
+            tables.append(_Table(self._table_count, self.source, len(self.blocks)))
+        elif kind == _ROW and tables:
+            table = tables[-1]
+            table.row += 1
+            table.col = 0
+            table.record = ("table", table.id, table.row)
+        elif kind == _CELL and tables:
+            self._open_cell(tables[-1], attributes)
 
-    def _flush(self) -> None:
-        if not self._text:
+    def _plain_row(self, inner: str, start: int) -> None:
+        """``<tr>`` + plain cells + ``</tr>``, ``inner`` starting at ``start``: what the walk would do, cell by cell."""
+        tables = self._tables
+        if not tables:
+            for space, content in _ROW_CELLS.findall(inner):
+                self._cell_token(content, start + len(space) + 4)
+                start += len(space) + len(content) + 9
             return
-        text = "".join(self._text)
-        offsets, sources = self._offsets, self._sources
-        self._text, self._offsets, self._sources, self._length = [], [], [], 0
-        if not text.strip():
-            return
-        if self._cell is not None and self._tables:
-            table, row, col = self._cell
-            static: dict[str, Any] = {"table": table, "row": row, "col": col}
-            locator = SourceLocator(offsets, sources, self.lines, static, ("table", table, row), None, True)
-            self._tables[-1]["cells"].append((row, col, locator, text))
+        self._tag(_ROW, "", "")
+        table = tables[-1]
+        row, record, append, head = table.row, table.record, self.blocks.append, table.row <= SCAN_ROWS
+        cells = _ROW_CELLS.findall(inner)
+        col = last = 0
+        for space, content in cells:
+            col += 1
+            start += len(space) + 4  # the text starts after <td>
+            if content and not content.isspace():
+                text, runs = content, start
+                if "&" in content:
+                    text, runs = _decoded([(content, start)])
+                    if text.isspace():
+                        text = ""
+                if text:
+                    block = Block(text, CellLocator(runs, record, col, table))
+                    append(block)
+                    last = col
+                    if head:
+                        table.head.append(block)
+            start += len(content) + 5
+        if cells:
+            table.col = col
+            self._cell = None
+        if last:  # the grid grows to this row and, at least, to its last cell block
+            table.height = max(table.height, row)
+            table.width = max(table.width, last)
+
+    def _plain_cell(self, table: _Table, content: str, start: int) -> None:
+        """``<td>text</td>`` (text not blank) in an open table: the cell's block, without the three steps."""
+        table.col = col = table.col + 1
+        row = table.row or 1
+        runs: Runs = start
+        if "&" in content:
+            content, runs = _decoded([(content, start)])
+            if not content or content.isspace():
+                self._cell = None
+                return
+        block = Block(content, CellLocator(runs, table.record, col, table))
+        self.blocks.append(block)
+        if row <= SCAN_ROWS or row > table.height or col > table.width:
+            table.take(block, row, col)
+        self._cell = None
+
+    def _open_cell(self, table: _Table, attributes: str) -> None:
+        table.col += 1
+        self._cell = (table.record, table.col)
+        if attributes:
+            span = _COLSPAN.search(attributes)
+            if span:
+                table.col += int(span.group(1)) - 1
+
+    def _cell_token(self, content: str, start: int) -> None:
+        """``<td>`` + a run with no tag + ``</td>``: the three steps of the walk, in one."""
+        tables = self._tables
+        if tables:
+            self._open_cell(tables[-1], "")
+        if content and not content.isspace():
+            self._flush([start, start + len(content)])
+        self._cell = None
+
+    def _flush(self, pending: list[int]) -> None:
+        """The pending runs become a block unless they are only whitespace."""
+        source = self.text
+        if len(pending) == 2 and "&" not in source[pending[0] : pending[1]]:
+            text: str = source[pending[0] : pending[1]]
+            runs: Runs = pending[0]
+        else:
+            text, runs = _decoded(
+                [(source[pending[i] : pending[i + 1]], pending[i]) for i in range(0, len(pending), 2)]
+            )
+        pending.clear()
+        if text and not text.isspace():
+            self._add(text, runs)
+
+    def _add(self, text: str, runs: Runs) -> None:
+        """A block: a cell of the innermost open table while a ``<td>`` is open, else a text block."""
+        cell = self._cell
+        if cell is not None and self._tables:
+            table = self._tables[-1]
+            block = Block(text, CellLocator(runs, cell[0], cell[1], table))
+            table.take(block, cell[0][2], cell[1])
         else:
             self._block_count += 1
-            locator = SourceLocator(offsets, sources, self.lines, {}, ("block", self._block_count))
-        self.blocks.append(Block(text, locator))
-
-    # -- structure ------------------------------------------------------
-    def _start(self, tag: str, attributes: str) -> None:
-        if tag not in BLOCK_TAGS:
-            return
-        self._flush()
-        if tag == "table":
-            self._table_count += 1
-            self._tables.append({"id": self._table_count, "row": 0, "col": 0, "cells": []})
-        elif tag == "tr" and self._tables:
-            self._tables[-1]["row"] += 1
-            self._tables[-1]["col"] = 0
-        elif tag in ("td", "th") and self._tables:
-            table = self._tables[-1]
-            table["col"] += 1
-            self._cell = (table["id"], max(table["row"], 1), table["col"])
-            span = _COLSPAN.search(attributes)
-            table["col"] += int(span.group(1)) - 1 if span else 0
-
-    def _end(self, tag: str) -> None:
-        if tag not in BLOCK_TAGS:
-            return
-        self._flush()
-        if tag in ("td", "th"):
-            self._cell = None
-        elif tag == "table" and self._tables:
-            _name_fields(self._tables.pop()["cells"])
-
-
-def _name_fields(cells: list[tuple[int, int, SourceLocator, str]]) -> None:
-    """Once a table is complete, give every cell below the header its column label."""
-    if not cells:
-        return
-    rows_count = max(cell[0] for cell in cells)
-    cols_count = max(cell[1] for cell in cells)
-    grid = [[""] * cols_count for _ in range(rows_count)]
-    for row, col, _, text in cells:
-        grid[row - 1][col - 1] = text.strip()
-    header_index = detect_header(grid)
-    names = header_names(grid, header_index)
-    if header_index is None:
-        return
-    for row, col, locator, _ in cells:
-        if row > header_index + 1 and col <= len(names):
-            locator.field = names[col - 1]
-            locator.static["field"] = names[col - 1]
+            block = Block(text, RunsLocator(self.source, runs, ("block", self._block_count)))
+        self.blocks.append(block)
 
 
 def load_html(path: Path, fmt: str, data: bytes) -> Document:
     text, _ = decode(data)
-    return Document(path=str(path), format=fmt, blocks=_Collector(text).run())
+    with gc_paused():
+        blocks = _Collector(text).run()
+    return Document(path=str(path), format=fmt, blocks=blocks)

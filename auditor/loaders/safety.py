@@ -112,8 +112,13 @@ class ZipReport:
     kind: str  # docx | xlsx | zip
 
 
-def open_ooxml(data: bytes, expected: str) -> zipfile.ZipFile:
-    """Open a docx/xlsx after every check; raises LoadError with the reason otherwise."""
+def open_ooxml(data: bytes, expected: str, marker: bytes = b"", found: set[str] | None = None) -> zipfile.ZipFile:
+    """Open a docx/xlsx after every check; raises LoadError with the reason otherwise.
+
+    With ``marker``, the names of the entries whose content holds it are added to
+    ``found``: the check inflates every entry anyway, so a loader that would
+    otherwise inflate a part again only to look for a word asks here.
+    """
     kind = sniff(data)
     if kind == "empty":
         require_nonempty(data)
@@ -123,14 +128,14 @@ def open_ooxml(data: bytes, expected: str) -> zipfile.ZipFile:
         raise wrong_kind(expected, "ole2")
     if kind != "zip":
         raise wrong_kind(expected, kind)
-    archive = checked_zip(data)
+    archive = checked_zip(data, marker, found)
     report = package_kind(archive)
     if report.kind != expected:
         raise wrong_kind(expected, report.kind)
     return archive
 
 
-def checked_zip(data: bytes) -> zipfile.ZipFile:
+def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None) -> zipfile.ZipFile:
     """A ZipFile whose central directory passed the size, ratio and entry-count caps.
 
     Every entry is then inflated once with a hard output limit: a member that
@@ -161,7 +166,8 @@ def checked_zip(data: bytes) -> zipfile.ZipFile:
                 "(compression ratio too high: zip bomb)"
             )
     for info in infos:
-        _verify_entry(data, info)
+        if _verify_entry(data, info, marker) and found is not None:
+            found.add(info.filename)
     return archive
 
 
@@ -170,8 +176,11 @@ def declared_cap(size: int) -> int:
     return min(MAX_TOTAL_CEILING, max(MAX_TOTAL_UNCOMPRESSED, SCALE_WITH_FILE * size))
 
 
-def _verify_entry(data: bytes, info: zipfile.ZipInfo) -> None:
-    """Inflate one member with a cap of its declared size; check the XML head for a DTD."""
+def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> bool:
+    """Inflate one member with a cap of its declared size; check the XML head for a DTD.
+
+    Returns whether the member's content holds ``marker`` (False when there is none).
+    """
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise LoadError(f"压缩包使用不支持的压缩方式 (unsupported zip compression {info.compress_type})")
     offset = info.header_offset
@@ -183,7 +192,7 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo) -> None:
     raw = memoryview(data)[start : start + info.compress_size]
     if len(raw) < info.compress_size:
         raise LoadError("文件不完整（zip 条目被截断）(truncated zip entry)")
-    produced, head = 0, b""
+    produced, head, tail, seen = 0, b"", b"", False
     try:
         for piece in _inflate(raw, info.compress_type == zipfile.ZIP_STORED):
             if len(head) < XML_HEAD:
@@ -191,6 +200,9 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo) -> None:
             produced += len(piece)
             if produced > info.file_size:
                 break
+            if marker and not seen:
+                seen = marker in tail + piece[: len(marker)] or marker in piece
+                tail = piece[-len(marker) :]
     except zlib.error as exc:
         raise LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})") from exc
     if produced > info.file_size:
@@ -201,6 +213,7 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo) -> None:
         raise LoadError(
             f"{info.filename} 含 DTD/实体声明，疑似 XML 实体炸弹，已拒绝解析 (XML with DTD/entities rejected)"
         )
+    return seen
 
 
 def _inflate(raw: memoryview, stored: bool, step: int = 1 << 20) -> Iterator[bytes]:

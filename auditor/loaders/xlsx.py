@@ -3,9 +3,10 @@
 Values come from python-calamine (about 10x faster than openpyxl; it never runs
 macros or follows external links). What calamine does not report is read from
 the package itself, through defusedxml: hidden rows and columns (streamed from
-the sheet XML), cell comments, defined names and document properties. Those
-blocks carry ``hidden=True`` and ``part`` so P161 fires in addition to the
-finding for the value itself.
+the sheet XML, only when the safety check saw it spell ``hidden="``), cell
+comments, defined names and document properties. Those blocks carry
+``hidden=True`` and ``part`` so P161 fires in addition to the finding for the
+value itself.
 
 Big workbooks are not held as blocks: :class:`StreamedBlocks` re-reads one
 sheet at a time whenever the blocks are walked, so memory follows the largest
@@ -26,6 +27,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, overload
 
+from auditor.gcpause import gc_paused
 from auditor.loaders.errors import LoadError
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
 from auditor.loaders.safety import open_ooxml, parse_xml, read_member
@@ -36,6 +38,7 @@ STREAM_ABOVE = 32 << 20  # uncompressed sheet XML beyond which blocks are stream
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|sheetData)\b([^>]*)>")
 _ATTR = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+_HIDDEN = b'hidden="'  # the only spelling the tag scan's attribute pattern reads
 
 
 def column_letter(index: int) -> str:
@@ -174,7 +177,8 @@ class SheetInfo:
 
 
 def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
-    archive = open_ooxml(data, "xlsx")
+    marked: set[str] = set()  # parts that spell hidden=": only those can hide rows or columns
+    archive = open_ooxml(data, "xlsx", _HIDDEN, marked)
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
@@ -188,7 +192,8 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
         for meta in metas:
             info = SheetInfo(meta.name, meta.visible != SheetVisibleEnum.Visible, parts.get(meta.name))
             if info.part:
-                _scan_hidden(archive, info)
+                if info.part in marked:  # most sheets hide nothing: no tag scan
+                    _scan_hidden(archive, info)
                 info.comments = _comments(archive, info.part)
             sheets.append(info)
         extras = names + property_blocks(archive)
@@ -200,13 +205,15 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
 
     def walk() -> Iterator[Block]:
         for info in sheets:
-            yield from _sheet_blocks(workbook, info)
+            for row in _sheet_rows(workbook, info):
+                yield from row
         yield from extras
 
     document = Document(path=str(path), format=fmt)
     try:
         if size <= STREAM_ABOVE:
-            document.blocks = list(walk())
+            with gc_paused():
+                document.blocks = _all_blocks(workbook, sheets, extras)
         else:
             streamed = StreamedBlocks(walk, nonempty=True)  # reads the first sheet's head
             for info in sheets[1:]:  # calamine parses a sheet whole here: a later walk cannot fail
@@ -217,6 +224,15 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     except Exception as exc:
         raise LoadError(f"电子表格内容无法读取 (cannot read workbook): {type(exc).__name__}: {exc}") from exc
     return document
+
+
+def _all_blocks(workbook: Any, sheets: list[SheetInfo], extras: list[Block]) -> list[Block]:
+    """Every block of a workbook small enough to hold, row lists joined without a per-cell step."""
+    blocks: list[Block] = []
+    for info in sheets:
+        for row in _sheet_rows(workbook, info):
+            blocks += row
+    return blocks + extras
 
 
 def _workbook_xml(archive: zipfile.ZipFile) -> tuple[dict[str, str], list[Block]]:
@@ -299,7 +315,8 @@ def _comments(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
     return found
 
 
-def _sheet_blocks(workbook: Any, info: SheetInfo) -> Iterator[Block]:
+def _sheet_rows(workbook: Any, info: SheetInfo) -> Iterator[list[Block]]:
+    """The blocks of one sheet a row at a time (a list per row, not a yield per cell), then its comments."""
     sheet = workbook.get_sheet_by_name(info.name)
     first_row, first_col = sheet.start or (0, 0)
     rows: Iterator[list[Any]] = sheet.iter_rows()
@@ -310,30 +327,53 @@ def _sheet_blocks(workbook: Any, info: SheetInfo) -> Iterator[Block]:
     head = [[cell_text(v) for v in row] for row in islice(rows, SCAN_ROWS + 1)]
     header_index = detect_header(head)
     names = header_names(head, header_index)
-    name = info.name
     width = max((len(row) for row in head), default=0)
-    col_parts = ["hidden-column" if info.hidden_cols and info.col_hidden(first_col + c) else None for c in range(width)]
+    columns = range(first_col, first_col + width)
+    unnamed: list[str | None] = [None] * width
+    named = names + unnamed[len(names) :] if header_index is not None else unnamed
+    name = info.name
     for r, row in enumerate(chain(head, rows)):
         excel_row = first_row + r + 1
-        fields = names if header_index is not None and r > header_index else ()
+        fields = named if header_index is not None and r > header_index else unnamed
         row_part = "hidden-sheet" if info.hidden else "hidden-row" if excel_row in info.hidden_rows else None
-        for c, value in enumerate(row):
-            text = value if value.__class__ is str else cell_text(value)
-            if not text:
-                continue
-            if row_part is not None:
-                part = row_part
-            elif c < width:
-                part = col_parts[c]
+        if row_part is not None or info.hidden_cols or len(row) > width:
+            yield list(_marked_cells(info, row, excel_row, first_col, fields, row_part))
+            continue
+        blocks = []
+        for value, col, field_name in zip(row, columns, fields, strict=False):  # the row may be shorter
+            if value.__class__ is str:
+                if not value:
+                    continue
+                text = value
             else:
-                part = "hidden-column" if info.hidden_cols and info.col_hidden(first_col + c) else None
-            field_name = fields[c] if c < len(fields) else None
-            locator = CellLocator(name, excel_row, first_col + c, field_name)
-            yield Block(text, locator, part is not None, part)
+                text = cell_text(value)
+                if not text:
+                    continue
+            blocks.append(Block(text, CellLocator(name, excel_row, col, field_name)))
+        yield blocks
+    yield list(_comment_blocks(info))
+
+
+def _marked_cells(
+    info: SheetInfo, row: list[Any], excel_row: int, first_col: int, fields: list[str | None], row_part: str | None
+) -> Iterator[Block]:
+    """A row with something hidden (the sheet, the row or some columns): each block says which part."""
+    for c, value in enumerate(row):
+        text = value if value.__class__ is str else cell_text(value)
+        if not text:
+            continue
+        col = first_col + c
+        part = row_part or ("hidden-column" if info.col_hidden(col) else None)
+        field_name = fields[c] if c < len(fields) else None
+        yield Block(text, CellLocator(info.name, excel_row, col, field_name), part is not None, part)
+
+
+def _comment_blocks(info: SheetInfo) -> Iterator[Block]:
+    """Cell notes: hidden text a reader only sees on hover."""
     for ref, text in info.comments:
         match = _CELL_REF.match(ref)
-        location = {"sheet": name, "part": "comment"}
+        location = {"sheet": info.name, "part": "comment"}
         if match:
             location.update(cell=f"{match.group(1)}{match.group(2)}", row=int(match.group(2)))
-        locator = FixedLocator(location, ("comment", name, ref), None, False)
+        locator = FixedLocator(location, ("comment", info.name, ref), None, False)
         yield Block(text, locator, hidden=True, part="comment")
