@@ -385,6 +385,26 @@ class FileResult:
     error: str | None
     findings: list[Finding] = field(default_factory=list)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle findings as plain tuples: `scan --jobs` ships every finding from a worker,
+        and the generic slots protocol costs about twice as much per finding."""
+        packed = [
+            (
+                f.rule_id,
+                f.rule_name,
+                f.category,
+                f.severity,
+                f.message,
+                f.entity,
+                f.evidence,
+                f.location,
+                f.fingerprint,
+                f.record,
+            )
+            for f in self.findings
+        ]
+        return (_unpack_file_result, (self.path, self.format, self.sha256, self.status, self.error, packed))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -394,6 +414,12 @@ class FileResult:
             "error": self.error,
             "findings": len(self.findings),
         }
+
+
+def _unpack_file_result(
+    path: str, fmt: str | None, sha256: str | None, status: str, error: str | None, packed: list[tuple[Any, ...]]
+) -> FileResult:
+    return FileResult(path, fmt, sha256, status, error, [Finding(*row) for row in packed])
 
 
 @dataclass(slots=True)

@@ -196,3 +196,18 @@ def test_automatic_jobs_use_every_core_only_for_big_scans(tmp_path: Path, monkey
     big.write_bytes(b"0" * engine.PARALLEL_MIN_BYTES)
     assert engine.auto_workers([*targets, engine.Target(str(big), big, False)]) == 4
     assert engine.auto_workers([*targets, engine.Target("-", None, True)]) == 1
+
+
+def test_file_results_survive_pickling_between_processes() -> None:
+    import pickle
+
+    from auditor.model import FileResult, Finding
+
+    finding = Finding(
+        "P101", "身份证号码", "privacy", "error", "m", "CN_RESIDENT_ID", "5301**", {"line": 1}, "f", ("r", 1)
+    )
+    result = FileResult("a.csv", "csv", "0" * 64, "scanned", None, [finding, finding])
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert pickle.loads(pickle.dumps(FileResult("b.txt", None, None, "error", "E"))) == FileResult(
+        "b.txt", None, None, "error", "E"
+    )
