@@ -32,7 +32,9 @@ _PART_RE = re.compile(r"[^ \-]+")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
 _ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
-_ANY_DIGIT_RUN = re.compile(r"[0-9０-９*＊×●#○◯■□]")
+# A text without any of these holds no candidate: callers with many small blocks
+# (table cells) test it first and skip the call.
+CANDIDATE_CHAR = re.compile(r"[0-9０-９*＊×●#○◯■□]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,7 @@ class Detector:
         header_at: Callable[[int], str | None] | None = None,
     ) -> list[Detection]:
         """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
-        if _ANY_DIGIT_RUN.search(text) is None:
+        if CANDIDATE_CHAR.search(text) is None:
             return []
         folded = fold_width(text)
         found: list[Detection] = []
