@@ -7,13 +7,13 @@ either is missing. Screenshots of every state go to test-artifacts/serve/.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 from werkzeug.serving import make_server
 
 from auditor.serve.app import create_app
@@ -21,22 +21,7 @@ from auditor.serve.app import create_app
 ROOT = Path(__file__).resolve().parent.parent
 EXPOSED = ROOT / "corpora" / "samples" / "shimen" / "低保数据导出.xlsx"
 ARTIFACTS = ROOT / "test-artifacts" / "serve"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright (pip install playwright) is not installed: browser test skipped"
-)
-if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): browser test skipped", allow_module_level=True)
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ either is missing.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 from test_sweep import make_tree, sweep
 
 from auditor.rules import load_rules
@@ -18,22 +18,7 @@ from auditor.sweep.html import HtmlOptions, write_html
 from auditor.sweep.store import Store
 from auditor.sweep.units import UnitMap, rollup
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright (pip install playwright) is not installed: browser test skipped"
-)
-if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): browser test skipped", allow_module_level=True)
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
