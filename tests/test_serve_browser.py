@@ -77,7 +77,8 @@ def scan(page, file: Path) -> str:  # type: ignore[no-untyped-def]
 
 
 def finding_codes(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return [code.inner_text() for code in page.locator("#findings .code").all()]
+    """Read every code in one call, so a list re-rendered mid-read cannot leave a stale locator waiting."""
+    return page.locator("#findings .code").all_inner_texts()
 
 
 def wait_for_codes(page, codes: list[str], timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
