@@ -15,7 +15,7 @@ from pathlib import Path
 
 from auditor import __version__
 from auditor.allowlist import PathAllowlist
-from auditor.checks.linkage import check_people
+from auditor.checks.linkage import PEOPLE_SCAN_RULES, check_people
 from auditor.checks.privacy import check_privacy, iter_detections
 from auditor.config import Config, ConfigError
 from auditor.findings import FindingMaker
@@ -86,6 +86,7 @@ class Scanner:
         except ValueError as exc:
             raise ConfigError(f"workflow 配置无效 (invalid workflow config): {exc}") from exc
         self.extra_checks = _extra_checks()
+        self.people_enabled = not self.enabled.isdisjoint(PEOPLE_SCAN_RULES)
         self.allow_paths = PathAllowlist.from_config(self.config)
 
     def maker(self, display: str) -> FindingMaker:
@@ -124,9 +125,11 @@ class Scanner:
         make = self.maker(target.display)
         detections = list(iter_detections(document, self.detector))
         findings = check_privacy(document, self.detector, make, self.enabled, detections)
-        findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document)))
-        for extra in self.extra_checks:
-            findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
+        if self.people_enabled:
+            findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document)))
+        for family, extra in self.extra_checks:
+            if any(code.startswith(family) for code in self.enabled):
+                findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
         return findings
 
     def filter(self, result: FileResult, document: Document, data: bytes) -> FileResult:
@@ -149,15 +152,19 @@ class Scanner:
 ExtraCheck = Callable[[Scanner, Document, Target, FindingMaker], list[Finding]]
 
 
-def _extra_checks() -> list[ExtraCheck]:
-    """Document-level checks beyond privacy (annual report, workflow) plug in here."""
-    checks: list[ExtraCheck] = [_workflow_check]
+def _extra_checks() -> list[tuple[str, ExtraCheck]]:
+    """Document-level checks beyond privacy plug in here, each with the rule-code prefix it reports under.
+
+    A check runs only when a rule of its family is enabled, so ``--select P101`` does not
+    pay for reading workflow records or parsing annual-report tables.
+    """
+    checks: list[tuple[str, ExtraCheck]] = [("W", _workflow_check)]
     try:
         from auditor.checks.annual_report import check_annual_report
     except ImportError:
         pass
     else:
-        checks.append(lambda scanner, document, target, make: check_annual_report(document, make))
+        checks.append(("R", lambda scanner, document, target, make: check_annual_report(document, make)))
     return checks
 
 

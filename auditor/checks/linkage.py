@@ -31,6 +31,7 @@ from auditor.recognizers.sensitive import (
 )
 
 PEOPLE_RULES = ("P131", "P132", "P141", "P151", "P162", "P161")
+PEOPLE_SCAN_RULES = frozenset(PEOPLE_RULES[:5])  # P161 alone does not start a people scan
 LINK_KINDS = frozenset(("exposed", "weak_mask", "invalid"))  # anything short of a compliant mask
 ENTITY_ZH = {
     "CN_RESIDENT_ID": "身份证号码",
@@ -147,7 +148,7 @@ def check_people(
     excluded: list[tuple[Block, int, int]],
 ) -> list[Finding]:
     """P131/P132/P141/P151 per named person and P162 for passports, permits, social-security numbers."""
-    if not enabled.intersection(PEOPLE_RULES[:5]):
+    if enabled.isdisjoint(PEOPLE_SCAN_RULES):
         return []
     scan = scan_people(
         document,
