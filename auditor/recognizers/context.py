@@ -43,13 +43,18 @@ class ContextRules:
 
     official_phone: tuple[str, ...] = OFFICIAL_PHONE_CUE
     extra_official: tuple[str, ...] = field(default_factory=tuple)
+    _official: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # One alternation instead of a substring test per word: it runs for every mobile number.
+        words = sorted(self.official_phone + self.extra_official, key=len, reverse=True)
+        self._official = re.compile("|".join(map(re.escape, words)) or "(?!)")
 
     def official_phone_context(self, header: str | None, before: str, in_table: bool) -> bool:
         """A phone labelled as an office's public contact is not personal data."""
-        words = self.official_phone + self.extra_official
-        if header is not None and any(w in header for w in words):
+        if header is not None and self._official.search(header):
             return True
-        if any(w in before for w in words):
+        if self._official.search(before):
             return True
         if header is not None and CONTACT_CUE.search(header):
             return False  # a 联系电话 column beside residents' names is personal

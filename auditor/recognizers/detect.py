@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from auditor.normalize import fold_width
 from auditor.recognizers import bank, idcard, phone
@@ -35,6 +36,7 @@ _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
 # A text without any of these holds no candidate: callers with many small blocks
 # (table cells) test it first and skip the call.
 CANDIDATE_CHAR = re.compile(r"[0-9０-９*＊×●#○◯■□]")
+_START = attrgetter("start")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +195,8 @@ class Detector:
                 detection = self._scientific(folded, match, cue)
                 if detection is not None:
                     found.append(detection)
-        found.sort(key=lambda d: d.start)
+        if len(found) > 1:
+            found.sort(key=_START)
         return found
 
     def _run(
@@ -215,13 +218,18 @@ class Detector:
         """
         while text[end - 1] in " -":
             end -= 1
-        before_ok = _boundary_before(text, start)
-        after_ok = _boundary_after(text, end)
         chunk = text[start:end]
         if " " not in chunk and "-" not in chunk:
-            if before_ok and after_ok and 10 <= end - start <= 30 and chunk[0] not in "Xx":
+            if (
+                10 <= end - start <= 30
+                and chunk[0] not in "Xx"
+                and _boundary_before(text, start)
+                and _boundary_after(text, end)
+            ):
                 self._token(text, chunk, start, end, header, header_at, in_table, found, taken)
             return
+        before_ok = _boundary_before(text, start)
+        after_ok = _boundary_after(text, end)
         parts = [(m.start() + start, m.end() + start) for m in _PART_RE.finditer(chunk)]
         last = len(parts) - 1
         sequence: list[tuple[int, int]] = []
@@ -277,6 +285,12 @@ class Detector:
     def classify(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
         """One compact token (no separators) → a detection, or None if it is nothing personal."""
         n = len(token)
+        # The two commonest candidates first: an unmasked 18-character number, an 11-digit number.
+        if n == 18 and token[:17].isdigit():
+            return self._eighteen(token, start, end, cue)
+        if n == 11 and token.isdigit():
+            # Not a mobile: too short for an account (12–25 digits) or a card (16–19).
+            return self._mobile(token, start, end, cue) if phone.is_mobile(token) else None
         if n == 20 and token[:17].isdigit() and token[17] in "0123456789Xx" and token[18:].isdigit():
             return self._disability_certificate(token, start, end, cue)
         plain = token.isdigit() or (n == 18 and token[:17].isdigit())

@@ -9,8 +9,8 @@ from enum import Enum
 from functools import lru_cache
 from operator import mul
 
-from auditor.normalize import MASK_CHARS
-from auditor.recognizers.regions import province_ok, region_known
+from auditor.normalize import MASK_CHARS, keep_ends
+from auditor.recognizers.regions import PROVINCE_PREFIXES, province_ok, region_known
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -81,8 +81,9 @@ def classify_id18(value: str) -> IdKind:
     """An 18-character digit string (last may be X/x) as a valid, mistyped or non-ID."""
     if len(value) != 18 or not value[:17].isdigit() or value[17] not in "0123456789Xx" or not value.isascii():
         return IdKind.NOT_ID
-    if not province_ok(value) or not real_date(value[6:14]):
-        return IdKind.NOT_ID
+    birth = value[6:14]
+    if value[:2] not in PROVINCE_PREFIXES or not _calendar_date(birth) or birth > _today_digits():
+        return IdKind.NOT_ID  # the same test as province_ok() and real_date(), without two calls per candidate
     if check_char(value[:17]) == value[17].upper():
         return IdKind.VALID
     # A wrong check digit still exposes a person when the region is real.
@@ -150,7 +151,4 @@ def plausible_masked_id(value: str) -> bool:
 
 def mask_id(value: str, keep_first: int = 6, keep_last: int = 4) -> str:
     """Evidence/fix form: keep policy positions, mask the rest with '*'."""
-    n = len(value)
-    first = min(keep_first, n)
-    last = min(keep_last, n - first)
-    return value[:first] + "*" * (n - first - last) + value[n - last :]
+    return keep_ends(value, keep_first, keep_last)

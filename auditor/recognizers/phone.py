@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.normalize import MASK_CHARS
+from auditor.normalize import MASK_CHARS, keep_ends
 
 MOBILE_RE = re.compile(r"1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}")
 KEEP_FIRST, KEEP_LAST = 3, 4
@@ -37,7 +37,4 @@ def mobile_mask_ok(value: str, keep_first: int = KEEP_FIRST, keep_last: int = KE
 
 
 def mask_mobile(value: str, keep_first: int = KEEP_FIRST, keep_last: int = KEEP_LAST) -> str:
-    n = len(value)
-    first = min(keep_first, n)
-    last = min(keep_last, n - first)
-    return value[:first] + "*" * (n - first - last) + value[n - last :]
+    return keep_ends(value, keep_first, keep_last)
