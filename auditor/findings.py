@@ -58,8 +58,7 @@ class FindingMaker:
         """
         static = self._static.get(rule_id) or self._rule_static(rule_id)
         rule, name, rule_severity, privacy = static
-        loc = {"path": self.path}
-        loc.update(location)
+        loc = {"path": self.path, **location}
         return Finding(
             rule_id,
             name,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from auditor.findings import FindingMaker
@@ -48,7 +47,7 @@ def check_privacy(
     ``detections`` may be passed in when other checks (names, linkage) share them.
     """
     findings: list[Finding] = []
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # occurrences so far per value (a plain dict: Counter's misses cost a call)
     pairs = detections if detections is not None else iter_detections(document, detector)
     for block, detection in pairs:
         locator = block.locator
@@ -84,8 +83,8 @@ def check_privacy(
     return findings
 
 
-def _identity(detection: Detection, seen: Counter[str]) -> str:
+def _identity(detection: Detection, seen: dict[str, int]) -> str:
     """Value plus occurrence number: stable when lines move, distinct for repeats."""
     key = f"{detection.entity}:{detection.value.upper()}"
-    seen[key] += 1
-    return f"{key}#{seen[key]}"
+    count = seen[key] = seen.get(key, 0) + 1
+    return f"{key}#{count}"
