@@ -1,8 +1,11 @@
 """(a) auditor vs a plain Presidio AnalyzerEngine for zh, (b) vs a bare regex pass — SPEC §9, issue 9.
 
-    python bench/bench_presidio.py [--corpus /tmp/bench] [--size-mb 50] [--samples corpora/samples]
+    python bench/bench_presidio.py [--profile lists|mixed] [--corpus /tmp/bench] [--size-mb 50]
+                                   [--samples corpora/samples]
 
-Throughput, on the benchmark corpus (bench_scan.py generates it if absent):
+Throughput, on the benchmark corpus of the chosen profile (bench_scan.py generates it if
+absent; ``lists`` in /tmp/bench is the worst case, ``mixed`` in /tmp/bench-mixed a village
+column's year):
   * auditor ``scan_paths`` with the identifier rules (the same task as Presidio's three
     recognizers) in one process, the default rules (names on) with all cores, and
     ``auditor sweep`` (default rules) with all cores;
@@ -250,30 +253,37 @@ def recall_table(samples: Path, keys: dict[str, set[tuple[Any, ...]]]) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench"))
-    parser.add_argument("--size-mb", type=float, default=50.0)
+    bench_scan.add_corpus_arguments(parser)
     parser.add_argument("--samples", type=Path, default=ROOT / "corpora" / "samples")
     parser.add_argument("--repeat", type=int, default=3, help="regex passes; the best is kept")
     parser.add_argument("--no-sweep", action="store_true", help="skip the all-cores sweep timing")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args(argv)
 
-    bench_scan.ensure_corpus(args.corpus, args.size_mb)
-    files = bench_scan.corpus_files(args.corpus)
+    corpus = bench_scan.corpus_path(args)
+    bench_scan.ensure_corpus(corpus, args.size_mb, args.profile)
+    files = bench_scan.corpus_files(corpus)
     texts = list(bench_scan.extract(files))
     text_mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-    print(f"corpus        {args.corpus}: {len(files)} files, {text_mb:.1f} MB of extracted text", flush=True)
+    print(
+        f"corpus        {corpus} ({args.profile}): {len(files)} files, {text_mb:.1f} MB of extracted text", flush=True
+    )
 
-    results: dict[str, Any] = {"corpus_files": len(files), "text_mb": text_mb, "cores": os.cpu_count()}
+    results: dict[str, Any] = {
+        "profile": args.profile,
+        "corpus_files": len(files),
+        "text_mb": text_mb,
+        "cores": os.cpu_count(),
+    }
     # The same task as Presidio's three recognizers: the identifier rules only, one process.
-    scan_s, scan_findings, failed = bench_scan.time_scan(args.corpus, jobs=1, select=IDENTIFIER_RULES)
+    scan_s, scan_findings, failed = bench_scan.time_scan(corpus, jobs=1, select=IDENTIFIER_RULES)
     results["auditor_scan_s"] = scan_s
     print(
         f"auditor scan  {scan_s:8.2f} s {text_mb / scan_s:7.2f} MB/s  identifier rules, jobs=1, "
         f"{scan_findings} findings, {failed} files failed",
         flush=True,
     )
-    all_s, all_findings, _ = bench_scan.time_scan(args.corpus, jobs=0)
+    all_s, all_findings, _ = bench_scan.time_scan(corpus, jobs=0)
     results["auditor_scan_default_all_cores_s"] = all_s
     print(
         f"auditor scan  {all_s:8.2f} s {text_mb / all_s:7.2f} MB/s  default rules (names on), --jobs 0 "
@@ -281,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     if not args.no_sweep:
-        sweep_s, sweep_findings = time_sweep(args.corpus)
+        sweep_s, sweep_findings = time_sweep(corpus)
         results["auditor_sweep_s"] = sweep_s
         print(
             f"auditor sweep {sweep_s:8.2f} s {text_mb / sweep_s:7.2f} MB/s  all {os.cpu_count()} cores, "

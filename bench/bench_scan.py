@@ -1,8 +1,11 @@
 """Scanner throughput against a single bare regex pass over the same text (SPEC §9).
 
-    python bench/bench_scan.py [--corpus /tmp/bench] [--size-mb 50]
+    python bench/bench_scan.py [--profile lists|mixed] [--corpus /tmp/bench] [--size-mb 50]
 
-Generates the benchmark corpus if it is absent (corpora/generate.py --bench),
+Generates the benchmark corpus if it is absent (corpora/generate.py --bench) in the
+chosen profile: ``lists`` (default, /tmp/bench) has only long personal-data lists, the
+worst case; ``mixed`` (/tmp/bench-mixed) is a village column's year, 30 % of files
+short lists among finance tables, notices, minutes and tenders. It
 times ``scan_paths`` over it in-process, then extracts the same text (text files
 decoded, xlsx cell strings via python_calamine) and times one
 ``re.finditer(r'\\d{17}[\\dXx]')`` pass over it. Target: the scanner within 5× of
@@ -28,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BARE_REGEX = re.compile(r"\d{17}[\dXx]")
 TEXT_SUFFIXES = {".txt", ".md", ".csv", ".tsv", ".json", ".html", ".htm"}
 TARGET_RATIO = 5.0
+PROFILES = ("lists", "mixed")
+DEFAULT_CORPUS = {"lists": Path("/tmp/bench"), "mixed": Path("/tmp/bench-mixed")}
 
 
 def load_generator() -> ModuleType:
@@ -40,14 +45,40 @@ def load_generator() -> ModuleType:
     return module
 
 
-def ensure_corpus(corpus: Path, size_mb: float) -> None:
-    """Generate the corpus unless a complete one of the requested size is already there."""
+def read_manifest(corpus: Path) -> dict[str, str]:
+    """The key=value lines generate_bench writes beside the corpus; empty when there is none."""
     manifest = corpus.parent / f"{corpus.name}.manifest"
-    if corpus.is_dir() and manifest.exists() and f"size_mb={size_mb}\n" in manifest.read_text(encoding="utf-8"):
+    if not manifest.exists():
+        return {}
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if "=" in line)
+
+
+def ensure_corpus(corpus: Path, size_mb: float, profile: str = "lists") -> None:
+    """Generate the corpus unless a complete one of the requested size and profile is already there.
+
+    Manifests written before profiles existed have no ``profile`` line: those are ``lists``.
+    """
+    manifest = read_manifest(corpus)
+    if corpus.is_dir() and manifest.get("size_mb") == str(size_mb) and manifest.get("profile", "lists") == profile:
         return
-    print(f"generating a {size_mb:g} MB bench corpus in {corpus} …", flush=True)
-    files, total = load_generator().generate_bench(corpus, size_mb)
+    print(f"generating a {size_mb:g} MB {profile} bench corpus in {corpus} …", flush=True)
+    files, total = load_generator().generate_bench(corpus, size_mb, profile=profile)
     print(f"  {files} files, {total / 1e6:.1f} MB", flush=True)
+
+
+def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """--profile, --corpus and --size-mb, shared with bench_presidio.py."""
+    parser.add_argument(
+        "--profile", choices=PROFILES, default="lists", help="lists: worst case; mixed: a village column's year"
+    )
+    parser.add_argument("--corpus", type=Path, default=None, help="default /tmp/bench, or /tmp/bench-mixed")
+    parser.add_argument("--size-mb", type=float, default=50.0)
+
+
+def corpus_path(args: argparse.Namespace) -> Path:
+    """--corpus, else the profile's own folder, so the two profiles never overwrite each other."""
+    return args.corpus or DEFAULT_CORPUS[args.profile]
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -116,8 +147,7 @@ def time_regex(texts: list[str], repeat: int) -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/tmp/bench"))
-    parser.add_argument("--size-mb", type=float, default=50.0)
+    add_corpus_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3, help="regex passes; the best is kept")
     parser.add_argument(
         "--jobs", type=int, default=0, help="scan processes, as `scan --jobs` (0 = automatic, the CLI default)"
@@ -129,12 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    ensure_corpus(args.corpus, args.size_mb)
-    files = corpus_files(args.corpus)
+    corpus = corpus_path(args)
+    ensure_corpus(corpus, args.size_mb, args.profile)
+    files = corpus_files(corpus)
     disk_mb = sum(p.stat().st_size for p in files) / 1e6
 
     select = args.select.split(",") if args.select else None
-    scan_s, findings, failed = time_scan(args.corpus, args.jobs, select)
+    scan_s, findings, failed = time_scan(corpus, args.jobs, select)
     start = time.perf_counter()
     texts = list(extract(files))
     extract_s = time.perf_counter() - start
@@ -143,7 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     ratio = scan_s / regex_s if regex_s else float("inf")
-    print(f"corpus          {args.corpus}: {len(files)} files, {disk_mb:.1f} MB on disk, {text_mb:.1f} MB of text")
+    print(
+        f"corpus          {corpus} ({args.profile}): {len(files)} files, {disk_mb:.1f} MB on disk, "
+        f"{text_mb:.1f} MB of text"
+    )
+    print(f"density         {findings / text_mb:8.0f} findings/MB of text  {matches / text_mb:8.0f} regex matches/MB")
     print(f"auditor scan    (--jobs {args.jobs}, {os.cpu_count()} cores, rules: {args.select or 'default'})")
     print(f"auditor scan    {scan_s:8.2f} s  {text_mb / scan_s:8.1f} MB/s  {findings} findings, {failed} files failed")
     print(f"bare regex      {regex_s:8.2f} s  {text_mb / regex_s:8.1f} MB/s  {matches} matches (best of {args.repeat})")

@@ -1,10 +1,14 @@
 """(c) A 100,000-file sweep: wall time, files/s, peak RSS, and an incremental re-sweep with 1 % changed.
 
-    python bench/bench_sweep.py [--root /tmp/sweep100k] [--files 100000] [--small 10000] [--jobs 0]
+    python bench/bench_sweep.py [--profile lists|mixed] [--root /tmp/sweep100k] [--files 100000]
+                                [--small 10000] [--jobs 0]
 
 Generates (once) a tree of small disclosures with corpora/generate.py's builders:
 every text format and encoding, 1 in 25 files an xlsx, 3-40 rows each, in
-town/NNN/ folders of 500 files. Each sweep runs in a child process that samples
+town/NNN/ folders of 500 files. ``--profile lists`` (default, /tmp/sweep100k) makes
+every file a personal-data list; ``mixed`` (/tmp/sweep100k-mixed) takes the kinds of
+the mixed bench profile (30 % lists, 70 % documents without personal data) at the
+same small sizes, so only the content changes. Each sweep runs in a child process that samples
 its own RSS and its workers' every 0.25 s, so the report shows peak memory of
 the main process and of one worker, and how they move as files accumulate.
 
@@ -48,12 +52,16 @@ def load_generator() -> ModuleType:
 # -- the tree ------------------------------------------------------------------------
 
 
-def ensure_tree(root: Path, files: int) -> dict[str, Any]:
-    """Generate ``files`` small documents under root unless a complete tree is there."""
+def ensure_tree(root: Path, files: int, profile: str = "lists") -> dict[str, Any]:
+    """Generate ``files`` small documents under root unless a complete tree of that profile is there.
+
+    Manifests written before profiles existed have no ``profile``: those trees are ``lists``.
+    """
     manifest = root.parent / f"{root.name}.manifest"
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
-        if data.get("files") == files and data.get("seed") == SEED and root.is_dir():
+        same = data.get("files") == files and data.get("seed") == SEED and data.get("profile", "lists") == profile
+        if same and root.is_dir():
             return data
     gen = load_generator()
     if root.exists():
@@ -65,12 +73,10 @@ def ensure_tree(root: Path, files: int) -> dict[str, Any]:
     start = time.perf_counter()
     total = 0
     for n in range(files):
-        kind = gen.KIND_CYCLE[n % len(gen.KIND_CYCLE)]
-        style = gen.STYLE_CYCLE[n % len(gen.STYLE_CYCLE)]
         town = towns[n % len(towns)]
         fmt = "xlsx" if n % 25 == 24 else gen.TEXT_FORMATS[n % len(gen.TEXT_FORMATS)]
-        doc = gen.build_doc(g, town, kind, style, g.rng.randrange(3, 41), 2023, 1 + n % 12)
-        rel = f"{town.slug}/{n // FILES_PER_FOLDER:03d}/{gen.KIND_NAMES[kind]}_{n:06d}.{fmt}"
+        doc = tree_doc(gen, g, town, n, profile)
+        rel = f"{town.slug}/{n // FILES_PER_FOLDER:03d}/{gen.bench_name(doc.kind)}_{n:06d}.{fmt}"
         if fmt == "xlsx":
             spec = gen.FileSpec(rel, fmt, None, [doc], {"sheets": [{"name": "名单"}]})
         else:
@@ -80,9 +86,18 @@ def ensure_tree(root: Path, files: int) -> dict[str, Any]:
         total += (root / rel).stat().st_size
         if n % 10_000 == 9_999:
             print(f"  generated {n + 1} files ({time.perf_counter() - start:.0f} s)", flush=True)
-    data = {"seed": SEED, "files": files, "bytes": total}
+    data = {"seed": SEED, "files": files, "bytes": total, "profile": profile}
     manifest.write_text(json.dumps(data), encoding="utf-8")
     return data
+
+
+def tree_doc(gen: ModuleType, g: Any, town: Any, n: int, profile: str) -> Any:
+    """Document ``n`` of the tree, 3-40 rows: a list kind in turn, or the mixed profile's kind."""
+    if profile == "mixed":
+        return gen.mixed_doc(g, town, n, rows=(3, 41))
+    kind = gen.KIND_CYCLE[n % len(gen.KIND_CYCLE)]
+    style = gen.STYLE_CYCLE[n % len(gen.STYLE_CYCLE)]
+    return gen.build_doc(g, town, kind, style, g.rng.randrange(3, 41), 2023, 1 + n % 12)
 
 
 def change_files(root: Path, share: float, salt: int) -> int:
@@ -264,7 +279,8 @@ def rss_by_progress(r: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=Path("/tmp/sweep100k"))
+    parser.add_argument("--profile", choices=("lists", "mixed"), default="lists", help="content of the trees")
+    parser.add_argument("--root", type=Path, default=None, help="default /tmp/sweep100k, or /tmp/sweep100k-mixed")
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000, help="files in the comparison tree (0 = skip)")
     parser.add_argument("--jobs", type=int, default=0)
@@ -278,18 +294,17 @@ def main(argv: list[str] | None = None) -> int:
         child(Path(args.child[0]), Path(args.child[1]), int(args.child[2]))
         return 0
 
-    results: dict[str, Any] = {"cores": os.cpu_count(), "jobs": args.jobs}
+    results: dict[str, Any] = {"cores": os.cpu_count(), "jobs": args.jobs, "profile": args.profile}
     workers = args.jobs or os.cpu_count() or 1
     results["effective_cores"] = effective_cores(workers)
     print(f"cores: {os.cpu_count()} nominal, ≈{results['effective_cores']:.1f} available now (CPU-burn check)")
     code = None if args.live else snapshot()
-    trees = (
-        [(f"{args.small}-file tree", args.root.with_name(f"{args.root.name}-small"), args.small)] if args.small else []
-    )
-    trees.append((f"{args.files}-file tree", args.root, args.files))
+    big = args.root or Path("/tmp/sweep100k" + ("-mixed" if args.profile == "mixed" else ""))
+    trees = [(f"{args.small}-file tree", big.with_name(f"{big.name}-small"), args.small)] if args.small else []
+    trees.append((f"{args.files}-file tree", big, args.files))
     for label, root, files in trees:
         print(f"tree {root} ({files} files) …", flush=True)
-        info = ensure_tree(root, files)
+        info = ensure_tree(root, files, args.profile)
         print(f"  {info['files']} files, {info['bytes'] / 1e6:.0f} MB", flush=True)
         db = args.db_dir / f"{root.name}.sqlite"
         for suffix in ("", "-wal", "-shm", ".lock"):
@@ -299,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         print(describe(f"first sweep, {label}", first), flush=True)
         print(f"  RSS by progress: {rss_by_progress(first)}", flush=True)
         results[f"first_{files}"] = first
-        if root != args.root:
+        if root != big:
             continue
         same = run_child(root, db, args.jobs, code)
         print(describe("re-sweep, nothing changed", same), flush=True)

@@ -2,6 +2,16 @@
 
     python corpora/generate.py --out corpora/samples          # small labelled corpus
     python corpora/generate.py --bench --out /tmp/bench --size-mb 50
+    python corpora/generate.py --bench --bench-profile mixed --out /tmp/bench-mixed --size-mb 50
+
+The bench corpus has two profiles. ``lists`` (the default) is the worst case: every file
+is a subsidy list of 300-1500 rows. ``mixed`` models a year of a village's 政务公开/村务公开
+column, by file count: 30 % personal-data lists of 20-300 rows (the same list builders) and
+70 % documents without personal data but full of hard-negative numbers: 村务财务公开
+ledgers 20 %, policy 通知/公告 15 %, 会议纪要 15 %, 中标结果公示 10 %, 合作社扶持资金
+5 %, 统计用区划代码 5 % (MIXED_CYCLE). Lists are larger, so they are about half the bytes.
+Both cycle the 7 formats and 4 encodings; the manifest beside the corpus names the profile
+and the measured shares by files and bytes.
 
 Everything is synthetic. Names are random pairs of common characters; resident ID
 numbers use real GB/T 2260 county codes (some abolished) and correct GB 11643
@@ -2065,6 +2075,602 @@ def bench_plan(g: Gen, towns: list[Town], size_mb: float) -> Iterator[FileSpec]:
 
 
 # ---------------------------------------------------------------------------
+# The "mixed" bench profile: a year of a village's 政务公开/村务公开 column
+# ---------------------------------------------------------------------------
+
+# One cycle of 20 files: 6 personal-data lists (30 %) and 14 documents with none (70 %),
+# interleaved so every stretch of the corpus looks like the whole. 20 and the 7 formats
+# are coprime, and the encodings shift by one each cycle, so each slot meets every
+# format in every encoding.
+MIXED_CYCLE = (
+    "list", "caiwu", "tongzhi", "jiyao", "list", "caiwu", "xiangmu", "tongzhi", "list", "jiyao",
+    "caiwu", "coop", "list", "tongzhi", "jiyao", "list", "caiwu", "xiangmu", "list", "quhua",
+)  # fmt: skip
+MIXED_LIST_KINDS = ("dibao", "gengdi", "canji", "notice", "jiaoyu", "linshi")
+PERSONAL_KINDS = frozenset(MIXED_LIST_KINDS)
+MIXED_NAMES = {
+    "caiwu": "村务财务收支公开",
+    "tongzhi": "通知公告",
+    "jiyao": "会议纪要",
+    "xiangmu": "项目中标结果公示",
+}
+# Rows per document: (low, high) drawn uniformly, with a share of long documents
+# (an annual ledger, a county-wide code table) so sizes run from a few KB to a few hundred.
+MIXED_ROWS: dict[str, tuple[tuple[int, int], float, tuple[int, int]]] = {
+    "list": ((20, 120), 0.25, (120, 300)),
+    "caiwu": ((15, 90), 0.12, (400, 1800)),
+    "tongzhi": ((3, 12), 0.1, (12, 40)),
+    "jiyao": ((3, 8), 0.0, (3, 8)),
+    "xiangmu": ((3, 10), 0.0, (3, 10)),
+    "coop": ((5, 40), 0.2, (40, 150)),
+    "quhua": ((8, 25), 0.3, (80, 400)),
+}
+MIXED_SEED = 20240616
+BENCH_PROFILES = ("lists", "mixed")
+
+
+def mixed_shares() -> dict[str, float]:
+    """Planned share of files per slot kind of MIXED_CYCLE (for the docstring, manifest, README)."""
+    return {k: MIXED_CYCLE.count(k) / len(MIXED_CYCLE) for k in dict.fromkeys(MIXED_CYCLE)}
+
+
+def cn_date(day: dt.date) -> str:
+    """2023年3月15日: how prose and many tables write a date."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def day_in(g: Gen, year: int, month: int) -> dt.date:
+    """A day of the document's month (1-28, so every month has it)."""
+    return dt.date(year, month, g.rng.randrange(1, 29))
+
+
+def yuan(value: float, commas: bool) -> str:
+    """Yuan with fen, as finance tables print it: 12,345.60 or 12345.60."""
+    return f"{value:,.2f}" if commas else f"{value:.2f}"
+
+
+def yuan_part(value: float, commas: bool) -> Part:
+    """Yuan as a table cell or prose part; 8+ digits in a row (12345678.90) are a labelled hard negative."""
+    text = yuan(value, commas)
+    return Val(text, "BANK_CARD", None, "negative", "amount") if LONG_DIGITS.search(text) else text
+
+
+def money(g: Gen, lo: int, hi: int, commas: bool = True) -> str:
+    """A random amount between ``lo`` and ``hi`` yuan."""
+    return yuan(g.rng.randrange(lo * 100, hi * 100) / 100, commas)
+
+
+def wenhao(g: Gen, ctx: Ctx, issuer: str | None = None) -> str:
+    """A document number 文号 such as 清政发〔2023〕12号 (short digits: never personal-looking)."""
+    issuer = issuer or ctx.town.name[0] + g.rng.choice(("政发", "政办发", "政通", "民发", "农发", "发"))
+    return f"{issuer}〔{ctx.year}〕{g.rng.randrange(1, 160)}号"
+
+
+def county_wenhao(g: Gen, ctx: Ctx) -> str:
+    """A county bureau's 文号 (元谋农发〔2023〕5号), cited as the basis of a town notice."""
+    short = ctx.town.county_name[:2]
+    return wenhao(g, ctx, short + g.rng.choice(("政发", "政办发", "农发", "民发", "医保发", "财农")))
+
+
+def project_code(g: Gen, ctx: Ctx) -> Part:
+    """项目编号: lettered (QS-ZB-2023-017), county code + year (5323282023-JS-07), or 16 digits, never ID/card-like."""
+    style = g.rng.randrange(3)
+    if style == 0:
+        return f"{ctx.town.slug[:2].upper()}-ZB-{ctx.year}-{g.rng.randrange(1, 200):03d}"
+    if style == 1:
+        text = f"{ctx.town.county}{ctx.year}-JS-{g.rng.randrange(1, 99):02d}"
+    else:
+        text = g.long_number(ctx.town.county + str(ctx.year), 16)
+    return Val(text, "CN_RESIDENT_ID", None, "negative", "project_no")
+
+
+def uscc_val(g: Gen, prefix: str, digits_only: bool = False) -> Val:
+    """A 统一社会信用代码 for a company (91), collective (N2) or office: checked never ID- or card-like."""
+    kind = "uscc_digits" if digits_only else "uscc_alpha"
+    return Val(g.uscc(prefix, digits_only), "CN_RESIDENT_ID", None, "negative", kind)
+
+
+def plain(parts: Sequence[Part]) -> list[Part]:
+    """One unlabelled string: an xlsx footer cell may hold only one labelled value (sign-off lines)."""
+    return ["".join(p if isinstance(p, str) else p.text for p in parts)]
+
+
+def gov_footer(g: Gen, ctx: Ctx, issued: dt.date) -> list[list[Part]]:
+    """Issuer with its 统一社会信用代码, date, 索引号: the end of every government page."""
+    gov = Val(ctx.town.uscc, "CN_RESIDENT_ID", None, "negative", "uscc_alpha")
+    index_no = Val(
+        f"{ctx.town.uscc}/{ctx.year}-{g.rng.randrange(1, 400):05d}", "CN_RESIDENT_ID", None, "negative", "index_no"
+    )
+    return [
+        [f"{ctx.town.county_name}{ctx.town.name}人民政府（统一社会信用代码：", gov, "）"],
+        [cn_date(issued)],
+        ["索引号：", index_no, "　发布日期：", issued.isoformat()],
+    ]
+
+
+# (摘要, 科目编码, 会计科目) of a village collective's ledger; income first, then spending.
+CAIWU_INCOME = (
+    ("收到上级拨付村级组织运转经费", "511", "补助收入"),
+    ("收到一事一议财政奖补资金", "511", "补助收入"),
+    ("收取集体鱼塘承包费", "502", "发包及上交收入"),
+    ("收取集体林地承包费", "502", "发包及上交收入"),
+    ("收取集体铺面租金", "501", "经营收入"),
+    ("收到村集体经济合作社项目分红", "503", "投资收益"),
+    ("收到银行存款利息", "522", "其他收入"),
+    ("收到农村人居环境整治补助资金", "511", "补助收入"),
+)
+CAIWU_SPENDING = (
+    ("支付村委会办公用品费", "55001", "管理费用—办公费"),
+    ("支付村委会电费、水费", "55002", "管理费用—水电费"),
+    ("支付村干部误工补贴", "55003", "管理费用—误工补贴"),
+    ("支付村民代表会议误餐费", "55004", "管理费用—会议费"),
+    ("支付网络及通讯费", "55005", "管理费用—通讯费"),
+    ("支付村道维修材料款", "541", "经营支出"),
+    ("支付保洁员劳务费", "55101", "其他支出—环境卫生"),
+    ("支付垃圾清运费", "55101", "其他支出—环境卫生"),
+    ("支付农田水利设施维修款", "541", "经营支出"),
+    ("购买防汛物资", "55102", "其他支出—防汛"),
+    ("支付公益性岗位补贴", "55103", "其他支出—公益性岗位"),
+    ("转存定期存款", "102", "银行存款"),
+)
+
+
+def voucher(g: Gen, style: int, n: int, day: dt.date) -> str:
+    """凭证号 as village bookkeeping software prints it (never 8 digits in a row)."""
+    return (f"记-{n:03d}", f"记字第{n:03d}号", f"{day.month:02d}-{n:04d}")[style]
+
+
+def ledger_date(style: int, day: dt.date) -> Part:
+    """The same date in the four ways ledgers write it; 20230315 is labelled (8 digits)."""
+    if style == 3:
+        return Val(day.strftime("%Y%m%d"), "CN_RESIDENT_ID", None, "negative", "date8")
+    return (day.isoformat(), cn_date(day), day.strftime("%Y.%m.%d"))[style]
+
+
+def ledger_days(g: Gen, ctx: Ctx, annual: bool) -> list[dt.date]:
+    """Sorted posting dates: one month, or the whole year for an annual ledger."""
+    months = range(1, 13) if annual else (ctx.month,)
+    return sorted(day_in(g, ctx.year, g.rng.choice(months)) for _ in range(ctx.rows))
+
+
+def ledger_amount(g: Gen, is_income: bool, balance: float) -> float:
+    """Income is mostly small with some large grants; spending never overdraws the account."""
+    if is_income:
+        return g.rng.randrange(50_00, 300_000_00 if g.rng.random() < 0.3 else 20_000_00) / 100
+    amount = g.rng.randrange(50_00, 30_000_00) / 100
+    return amount if amount <= balance else round(balance / 3, 2)
+
+
+def caiwu_rows(g: Gen, ctx: Ctx, annual: bool, commas: bool) -> tuple[list[list[Cell]], float, float, float]:
+    """Ledger lines with a running balance; returns rows, opening balance, income, spending."""
+    opening = balance = g.rng.randrange(20_000_00, 900_000_00) / 100
+    v_style, d_style = g.rng.randrange(3), g.rng.randrange(4)
+    income = spending = 0.0
+    rows: list[list[Cell]] = []
+    for n, day in enumerate(ledger_days(g, ctx, annual), start=1):
+        is_income = g.rng.random() < 0.2
+        summary, code, subject = g.rng.choice(CAIWU_INCOME if is_income else CAIWU_SPENDING)
+        amount = ledger_amount(g, is_income, balance)
+        if is_income:
+            balance, income = balance + amount, income + amount
+        else:
+            balance, spending = balance - amount, spending + amount
+        cells: list[Cell] = [yuan_part(amount, commas), ""] if is_income else ["", yuan_part(amount, commas)]
+        row: list[Cell] = [str(n), voucher(g, v_style, n, day), ledger_date(d_style, day), summary, code, subject]
+        rows.append(row + cells + [yuan_part(balance, commas)])
+    return rows, opening, income, spending
+
+
+def build_caiwu(g: Gen, ctx: Ctx) -> Doc:
+    """村务财务公开: a month's (or, for long ones, a year's) income and spending ledger, no person in it."""
+    annual = ctx.rows > 300
+    commas = g.rng.random() < 0.6
+    rows, opening, income, spending = caiwu_rows(g, ctx, annual, commas)
+    period = f"{ctx.year}年度" if annual else f"{ctx.year}年{ctx.month}月"
+    headers = ["序号", "凭证号", "记账日期", "摘要", "科目编码", "会计科目", "收入（元）", "支出（元）", "余额（元）"]
+    intro: list[list[Part]] = [
+        [
+            f"根据《村务公开目录》和村级财务管理有关规定，经{ctx.village}村务监督委员会审核，"
+            f"现将{ctx.village}{period}财务收支情况公开如下。"
+        ],
+        [
+            "上期结余",
+            yuan_part(opening, commas),
+            "元，本期收入合计",
+            yuan_part(income, commas),
+            "元，支出合计",
+            yuan_part(spending, commas),
+            "元，期末结余",
+            yuan_part(opening + income - spending, commas),
+            "元。",
+        ],
+    ]
+    d = dt.date(ctx.year + 1, 1, 1) if annual or ctx.month == 12 else dt.date(ctx.year, ctx.month + 1, 1)
+    d += dt.timedelta(days=g.rng.randrange(2, 10))  # published early the next month (or year)
+    collective = uscc_val(g, "N2")
+    outro: list[list[Part]] = [
+        ["村民理财小组审核意见：经审核，以上收支票据齐全，手续完备，同意公开。"],
+        [f"公开时间：{cn_date(d)}至{cn_date(d + dt.timedelta(days=30))}。"],
+        ["村务监督委员会监督电话：", g.negative("landline"), "。"],
+        [
+            f"{ctx.village}股份经济合作社（统一社会信用代码：",
+            collective,
+            f"）　代理记账：{ctx.town.name}农村集体资产管理服务中心",
+        ],
+    ]
+    title = f"{ctx.town.name}{ctx.village}{period}财务收支明细公开表"
+    return Doc("caiwu", title, intro, Table(headers, rows), outro)
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A policy notice's subject: title, legal basis, four numbered sections and its task table."""
+
+    title: str
+    basis: str
+    sections: tuple[str, ...]
+    task: str
+    unit: str
+    per_village: tuple[int, int]
+
+
+TOPICS = (
+    Topic(
+        "关于做好{year}年耕地地力保护补贴面积核实和发放工作的通知",
+        "耕地地力保护补贴资金管理办法",
+        (
+            "一、补贴对象。拥有耕地承包权的种地农民。已作为畜牧养殖场、林地、设施农用地以及非农征（占）用的耕地，"
+            "长年抛荒地、占补平衡中“补”的面积和质量达不到耕种条件的耕地，不纳入补贴范围。",
+            "二、补贴标准。经测算，{year}年全镇补贴标准为每亩{rate}元，县级下达我镇补贴资金{amount}元，"
+            "通过惠民惠农财政补贴资金“一卡通”直接兑付到户。",
+            "三、时间安排。{d1}至{d2}为面积申报和核实阶段；{d3}前各村完成村内公示，公示期不少于7天；"
+            "{d4}前镇农业服务中心完成审核汇总并报县农业农村局。",
+            "四、工作要求。各村要按照“谁审核、谁签字、谁负责”的原则如实核实面积。公示时只公开户主姓名、"
+            "补贴面积和补贴金额，不得公开身份证号码、银行账号和联系电话等个人信息。",
+        ),
+        "核实面积",
+        "亩",
+        (300, 6000),
+    ),
+    Topic(
+        "关于做好{next}年度城乡居民基本医疗保险集中参保缴费工作的通知",
+        "关于做好城乡居民基本医疗保障工作的通知",
+        (
+            "一、缴费时间。{next}年度集中缴费期为{d1}至{d2}，集中缴费期结束后参保的，设置待遇等待期。",
+            "二、缴费标准。个人缴费标准为每人每年380元，各级财政补助标准为每人每年不低于640元。"
+            "特困人员、低保对象等困难群众的个人缴费部分按规定给予资助。",
+            "三、缴费方式。参保群众可通过“云南税务”APP、微信公众号、手机银行或到村（社区）便民服务站缴费，"
+            "{d3}前各村完成应参保人员核对，{d4}前完成集中缴费任务。",
+            "四、工作要求。各村要加强政策宣传，做到应保尽保；全镇参保率目标为{pct}%，全年补助资金约{amount}元。",
+        ),
+        "参保人数",
+        "人",
+        (500, 4500),
+    ),
+    Topic(
+        "关于开展{year}年农村人居环境整治提升行动的通知",
+        "农村人居环境整治提升五年行动方案（2021—2025年）",
+        (
+            "一、目标任务。{year}年底前，全镇农村卫生户厕普及率达到{pct}%以上，生活垃圾收运处置体系覆盖所有自然村。",
+            "二、重点工作。扎实推进农村厕所革命、生活污水治理和村容村貌提升，开展“清垃圾、清塘沟、清畜禽粪污”行动。",
+            "三、时间安排。{d1}至{d2}为动员部署阶段；{d3}前完成集中整治；{d4}前组织验收，"
+            "镇级安排奖补资金{amount}元，按验收结果拨付。",
+            "四、保障措施。各村要把人居环境整治纳入村规民约，镇人民政府每季度对各村进行考评，考评结果在镇政务公开栏公布。",
+        ),
+        "户厕改造",
+        "户",
+        (20, 300),
+    ),
+    Topic(
+        "关于进一步加强{year}年森林草原防灭火工作的通知",
+        "森林防火条例",
+        (
+            "一、防火期。{year}年森林草原防火期为{d1}至{d2}，其中{d3}至{d4}为高火险期，防火期内严禁一切野外用火。",
+            "二、责任落实。全面落实镇领导包村、村干部包组、护林员包山头地块的网格化责任体系，全镇共设固定检查站12个。",
+            "三、火情报告。发现火情立即拨打森林火警电话12119或镇森林防火指挥部值班电话，做到早发现、早报告、早处置。",
+            "四、经费保障。镇财政安排防灭火专项经费{amount}元，用于扑火物资储备和护林员补助。",
+        ),
+        "巡护面积",
+        "亩",
+        (2000, 30000),
+    ),
+    Topic(
+        "关于做好{year}年汛期地质灾害防治工作的通知",
+        "地质灾害防治条例",
+        (
+            "一、汛期时间。{year}年主汛期为{d1}至{d2}，各村要落实24小时值班和领导带班制度。",
+            "二、隐患排查。{d3}前各村完成地质灾害隐患点汛前排查，对威胁群众生命财产安全的隐患点逐一落实监测责任人。",
+            "三、预警转移。收到橙色及以上预警后，要立即组织受威胁群众转移避险，做到“应转尽转、应转早转”。",
+            "四、资金安排。镇人民政府安排防汛抢险资金{amount}元，{d4}前完成防汛物资储备。",
+        ),
+        "监测隐患点",
+        "处",
+        (1, 12),
+    ),
+    Topic(
+        "{county}{year}年度征兵公告",
+        "中华人民共和国兵役法",
+        (
+            "一、征集对象。男性青年年满18至22周岁（2005年1月1日至2007年12月31日出生），"
+            "普通高等学校毕业生可放宽至24周岁（2001年1月1日以后出生）。",
+            "二、报名时间。网上报名截止时间为{d1}，初检初考于{d2}前完成，{d3}起开始体检。",
+            "三、优待政策。义务兵家庭优待金按不低于{amount}元/年的标准发放，服役期间保留户口和承包地。",
+            "四、咨询方式。有意应征的适龄青年可到镇人民武装部咨询报名，{d4}前完成政治考核。",
+        ),
+        "征集任务",
+        "名",
+        (1, 6),
+    ),
+)
+NOTICE_UNITS = (
+    "镇农业服务中心",
+    "镇财政所",
+    "镇社会保障服务中心",
+    "镇人民武装部",
+    "镇自然资源所",
+    "镇林业站",
+    "各村委会",
+)
+
+
+def topic_values(g: Gen, ctx: Ctx) -> dict[str, str]:
+    """Dates, amounts and rates a notice's sections mention, in order through the year."""
+    start = day_in(g, ctx.year, ctx.month)
+    days = [start + dt.timedelta(days=sum(g.rng.randrange(5, 25) for _ in range(i + 1))) for i in range(4)]
+    return {
+        "year": str(ctx.year),
+        "next": str(ctx.year + 1),
+        "county": ctx.town.county_name,
+        "rate": f"{g.rng.randrange(8000, 13000) / 100:.2f}",
+        "pct": str(g.rng.randrange(85, 99)),
+        "amount": money(g, 50_000, 3_000_000),
+        **{f"d{i + 1}": cn_date(day) for i, day in enumerate(days)},
+    }
+
+
+def task_rows(g: Gen, ctx: Ctx, topic: Topic, deadline: dt.date) -> list[list[Cell]]:
+    """附件 table: the task broken down by village, with money and a deadline (no person)."""
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        village = ctx.town.villages[i - 1] if i <= len(ctx.town.villages) else g.rng.choice(VILLAGES)
+        task = g.rng.randrange(*topic.per_village)
+        due = deadline + dt.timedelta(days=g.rng.randrange(0, 20))
+        rows.append([str(i), village, str(task), money(g, 2_000, 400_000), cn_date(due), g.rng.choice(NOTICE_UNITS)])
+    return rows
+
+
+def contact_line(g: Gen, office: str) -> list[Part]:
+    """An office's 联系人 (a staff member in role), its landline and an official 咨询 mobile."""
+    return [
+        f"联系单位：{office}，联系人：",
+        g.staff("official"),
+        "，联系电话：",
+        g.negative("landline"),
+        "；咨询电话：",
+        g.negative("official_mobile"),
+        "。",
+    ]
+
+
+def build_tongzhi(g: Gen, ctx: Ctx) -> Doc:
+    """A policy 通知/公告 in prose: 文号, dates, amounts, an office's phones, a per-village task table."""
+    topic = g.rng.choice(TOPICS)
+    values = topic_values(g, ctx)
+    intro: list[list[Part]] = [
+        [wenhao(g, ctx)],
+        ["各村（居）民委员会、镇属各单位："],
+        [
+            f"根据《{topic.basis}》和《{ctx.town.county_name}关于转发〈{topic.basis}〉的通知》"
+            f"（{county_wenhao(g, ctx)}）精神，结合我镇实际，现将有关事项通知如下。"
+        ],
+    ]
+    intro += [[section.format(**values)] for section in topic.sections]
+    intro += [["特此通知。"], contact_line(g, g.rng.choice(NOTICE_UNITS))]
+    intro.append([f"附件：{ctx.town.name}各村（社区）{topic.task}任务分解表"])
+    headers = ["序号", "村（社区）", f"{topic.task}（{topic.unit}）", "补助资金（元）", "完成时限", "责任单位"]
+    rows = task_rows(g, ctx, topic, day_in(g, ctx.year, ctx.month) + dt.timedelta(days=60))
+    issued = day_in(g, ctx.year, ctx.month)
+    outro = gov_footer(g, ctx, issued)
+    if g.rng.random() < 0.4:
+        outro.append(plain(signoff_line(g)))
+    title = topic.title.format(**values)
+    return Doc("tongzhi", title, intro, Table(headers, rows), outro)
+
+
+# (议定事项, 责任主体): what a village meeting typically decides; no resident is named.
+RESOLUTIONS = (
+    ("同意{month}月财务收支公开表，按规定在村务公开栏公开", "村务监督委员会"),
+    ("同意实施{project}，项目资金按“四议两公开”程序使用", "村民委员会"),
+    ("同意调整村内道路保洁区域，保洁经费按季度拨付", "村民委员会"),
+    ("同意将集体鱼塘发包期限延长至{next}年12月31日", "村股份经济合作社"),
+    ("同意开展低保对象季度动态复核，结果经民主评议后公示", "村民委员会"),
+    ("同意修订村规民约第三章人居环境条款", "村民代表大会"),
+    ("同意组建防汛应急小分队，落实汛期24小时值班", "村党总支"),
+    ("同意按每亩{rate}元标准发放集体林地管护补助", "村股份经济合作社"),
+)
+PROJECTS = (
+    "村组道路硬化工程",
+    "饮水安全巩固提升工程",
+    "农田灌溉沟渠修缮工程",
+    "村级活动场所改造工程",
+    "太阳能路灯安装项目",
+)
+ROLES = ("村党总支书记", "村委会主任", "驻村第一书记", "村务监督委员会主任")
+
+
+def vote(g: Gen) -> str:
+    """A resolution's tally, e.g. 应到42人，实到38人，同意36票，反对0票，弃权2票."""
+    due = g.rng.randrange(25, 60)
+    present = due - g.rng.randrange(0, 6)
+    against, abstain = g.rng.randrange(0, 3), g.rng.randrange(0, 4)
+    return f"应到{due}人，实到{present}人，同意{present - against - abstain}票，反对{against}票，弃权{abstain}票"
+
+
+def minutes_intro(g: Gen, ctx: Ctx, held: dt.date, project: str) -> list[list[Part]]:
+    """Time, place, chair (an official in role), attendance and the prose of the debate."""
+    code = project_code(g, ctx)
+    return [
+        [f"时间：{cn_date(held)}上午{g.rng.choice(('9:00', '9:30', '10:00'))}"],
+        [f"地点：{ctx.village}村民委员会会议室"],
+        ["主持人：", g.staff("official"), f"（{g.rng.choice(ROLES)}）"],
+        [f"参会人员：村“两委”班子成员、村务监督委员会成员及村民代表共{g.rng.randrange(25, 60)}人。"],
+        ["记录人：", g.staff("official"), "（村文书）"],
+        [
+            f"会议听取了村务监督委员会关于{ctx.year}年{ctx.month}月财务收支情况的审核报告，"
+            f"本月收入{money(g, 5_000, 200_000)}元，支出{money(g, 3_000, 150_000)}元，票据经审核无误。"
+        ],
+        [
+            f"会议研究了{project}（项目编号：",
+            code,
+            f"）实施方案。项目总投资{money(g, 200_000, 2_000_000)}元，其中申请上级补助资金"
+            f"{money(g, 100_000, 1_000_000)}元，村集体自筹{money(g, 10_000, 200_000)}元，"
+            f"计划于{cn_date(held + dt.timedelta(days=45))}前开工。",
+        ],
+        [
+            f"会议传达学习了镇党委、镇人民政府《关于做好{ctx.year}年村务公开工作的通知》（{wenhao(g, ctx)}）精神，"
+            "要求公开内容真实准确，涉及个人信息的一律去标识化处理。"
+        ],
+        ["经充分讨论，会议议定事项如下："],
+    ]
+
+
+def build_jiyao(g: Gen, ctx: Ctx) -> Doc:
+    """会议纪要 (村民代表大会): prose with amounts, dates, 项目编号, and a table of decisions."""
+    held = day_in(g, ctx.year, ctx.month)
+    project = g.rng.choice(PROJECTS)
+    values = {
+        "month": str(ctx.month),
+        "next": str(ctx.year + 1),
+        "project": project,
+        "rate": f"{g.rng.randrange(5, 40)}.00",
+    }
+    rows: list[list[Cell]] = []
+    for i in range(1, ctx.rows + 1):
+        text, owner = g.rng.choice(RESOLUTIONS)
+        due = held + dt.timedelta(days=g.rng.randrange(7, 120))
+        rows.append([str(i), text.format(**values), vote(g), owner, cn_date(due)])
+    headers = ["序号", "议定事项", "表决情况", "责任主体", "完成时限"]
+    outro: list[list[Part]] = [
+        ["本纪要经参会人员签字确认，原件存村委会档案室备查。"],
+        [f"{ctx.village}村民委员会　{cn_date(held + dt.timedelta(days=g.rng.randrange(1, 4)))}"],
+        ["村务监督委员会监督电话：", g.negative("landline")],
+    ]
+    title = f"{ctx.village}{ctx.year}年第{g.rng.randrange(1, 9)}次村民代表大会会议纪要"
+    return Doc("jiyao", title, minutes_intro(g, ctx, held, project), Table(headers, rows), outro)
+
+
+COMPANY_WORDS = ("鑫源", "宏达", "恒信", "兴盛", "瑞丰", "金泰", "永安", "顺通", "华宇", "锦程", "诚建", "众邦")
+COMPANY_TRADES = ("建筑工程", "建设工程", "市政工程", "水利水电工程", "园林绿化工程", "路桥工程")
+
+
+def company(g: Gen, ctx: Ctx) -> str:
+    """A local contractor's name: companies are not persons, their data is public registry data."""
+    return f"{ctx.town.county_name[:2]}{g.rng.choice(COMPANY_WORDS)}{g.rng.choice(COMPANY_TRADES)}有限公司"
+
+
+def bidder_rows(g: Gen, ctx: Ctx, ceiling: int) -> list[list[Cell]]:
+    """Bidders ranked by score: company, its 统一社会信用代码 (old digit-only ones too), price."""
+    scores = sorted((g.rng.randrange(6000, 9800) / 100 for _ in range(ctx.rows)), reverse=True)
+    rows: list[list[Cell]] = []
+    for rank, score in enumerate(scores, start=1):
+        price = money(g, int(ceiling * 0.85), ceiling)
+        code = uscc_val(g, "91", digits_only=g.rng.random() < 0.2)
+        rows.append([str(rank), company(g, ctx), code, price, str(g.rng.randrange(60, 240)), f"{score:.2f}", str(rank)])
+    return rows
+
+
+def build_xiangmu(g: Gen, ctx: Ctx) -> Doc:
+    """中标结果公示: 项目编号, bid dates and prices, companies with their 统一社会信用代码."""
+    project = f"{ctx.village}{g.rng.choice(PROJECTS)}"
+    ceiling = g.rng.randrange(300_000, 5_000_000)
+    opened = day_in(g, ctx.year, ctx.month)
+    rows = bidder_rows(g, ctx, ceiling)
+    winner, code, price, days = (rows[0][i] for i in (1, 2, 3, 4))
+    agency = company(g, ctx).replace("工程有限公司", "工程咨询有限公司")
+    intro: list[list[Part]] = [
+        [f"一、项目名称：{project}"],
+        ["二、项目编号：", project_code(g, ctx)],
+        [f"三、建设地点：{ctx.town.county_name}{ctx.town.name}{ctx.village}"],
+        [f"四、采购方式：{g.rng.choice(('公开招标', '竞争性磋商', '询价', '竞争性谈判'))}"],
+        [f"五、开标时间：{cn_date(opened)} {g.rng.choice(('09:30', '10:00', '14:30'))}"],
+        [f"六、最高限价：{yuan(ceiling, True)}元；中标价：{price}元；工期：{days}日历天。"],
+        [f"七、中标人：{winner}（统一社会信用代码：", code, "）"],
+    ]
+    headers = ["序号", "投标人名称", "统一社会信用代码", "投标报价（元）", "工期（日历天）", "评审得分", "名次"]
+    outro: list[list[Part]] = [
+        [f"公示期：{cn_date(opened + dt.timedelta(days=1))}至{cn_date(opened + dt.timedelta(days=3))}。"],
+        [f"招标人：{ctx.village}村民委员会；招标代理机构：{agency}（统一社会信用代码：", uscc_val(g, "91"), "）"],
+        ["代理机构联系电话：", g.negative("landline"), "。"],
+        ["监督部门：镇纪委，监督电话：", g.negative("landline"), "。"],
+    ]
+    return Doc("xiangmu", f"{project}中标结果公示", intro, Table(headers, rows), outro)
+
+
+MIXED_BUILDERS: dict[str, Callable[[Gen, Ctx], Doc]] = {
+    "caiwu": build_caiwu,
+    "tongzhi": build_tongzhi,
+    "jiyao": build_jiyao,
+    "xiangmu": build_xiangmu,
+    "coop": build_coop,
+    "quhua": build_quhua,
+}
+
+
+def mixed_rows(g: Gen, slot: str) -> int:
+    """Rows for one document of a slot kind: mostly short, sometimes long (see MIXED_ROWS)."""
+    usual, long_share, long = MIXED_ROWS[slot]
+    return g.rng.randrange(*(long if g.rng.random() < long_share else usual))
+
+
+def mixed_kind(n: int) -> tuple[str, str, str]:
+    """(slot, kind, style) of file ``n``: list slots walk the list kinds and every style."""
+    slot = MIXED_CYCLE[n % len(MIXED_CYCLE)]
+    if slot != "list":
+        return slot, slot, "exposed"
+    per_cycle = MIXED_CYCLE.count("list")
+    li = n // len(MIXED_CYCLE) * per_cycle + MIXED_CYCLE[: n % len(MIXED_CYCLE)].count("list")
+    kind = MIXED_LIST_KINDS[li % len(MIXED_LIST_KINDS)]
+    return slot, kind, STYLE_CYCLE[(li + li // len(MIXED_LIST_KINDS)) % len(STYLE_CYCLE)]
+
+
+def mixed_doc(g: Gen, town: Town, n: int, rows: tuple[int, int] | None = None) -> Doc:
+    """Document ``n`` of the mixed profile; ``rows`` overrides the realistic lengths (bench_sweep's small files)."""
+    slot, kind, style = mixed_kind(n)
+    count = g.rng.randrange(*rows) if rows else mixed_rows(g, slot)
+    g.county = town.county
+    ctx = Ctx(town, g.rng.choice(town.villages), 2023, 1 + n % 12, style, count)
+    doc = (BUILDERS if slot == "list" else MIXED_BUILDERS)[kind](g, ctx)
+    doc.village = ctx.village
+    return doc
+
+
+def bench_name(kind: str) -> str:
+    """The Chinese file-name stem of a kind, so a finding's path tells which kind it came from."""
+    return KIND_NAMES.get(kind) or MIXED_NAMES[kind]
+
+
+def mixed_spec(g: Gen, towns: list[Town], n: int) -> FileSpec:
+    """File ``n`` of the mixed profile: its slot's document in the n-th of the 7 formats."""
+    fmt = (*TEXT_FORMATS, "xlsx")[n % 7]
+    town = towns[n % len(towns)]
+    doc = mixed_doc(g, town, n)
+    rel = f"{town.slug}/{n // 100:03d}/{bench_name(doc.kind)}_{n:05d}.{fmt}"
+    if fmt == "xlsx":
+        sheet = "名单" if doc.kind in PERSONAL_KINDS else "公开表"
+        return FileSpec(rel, fmt, None, [doc], {"sheets": [{"name": sheet}]})
+    encoding = ENCODINGS[(n + n // len(MIXED_CYCLE)) % len(ENCODINGS)]
+    return FileSpec(rel, fmt, encoding, [doc], text_options(g, fmt, encoding, n % 3))
+
+
+def mixed_plan(g: Gen, towns: list[Town]) -> Iterator[FileSpec]:
+    """Endless mixed-profile files, until the caller stops."""
+    n = 0
+    while True:
+        yield mixed_spec(g, towns, n)
+        n += 1
+
+
+# ---------------------------------------------------------------------------
 # Driving the generation
 # ---------------------------------------------------------------------------
 
@@ -2082,8 +2688,10 @@ def prepare_out(out: Path) -> None:
     """Start from an empty folder; only ever wipe a folder that holds a previous corpus."""
     import shutil
 
+    generated = ("labels.jsonl", "bench-manifest.txt")
+    bench_manifest = out.parent / f"{out.name}.manifest"
     if out.exists() and any(out.iterdir()):
-        if not (out / "labels.jsonl").exists() and not (out / "bench-manifest.txt").exists():
+        if not any((out / name).exists() for name in generated) and not bench_manifest.exists():
             raise SystemExit(f"refusing to overwrite {out}: not empty and not a generated corpus")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -2104,21 +2712,47 @@ def generate_samples(out: Path, seed: int = SAMPLE_SEED) -> list[dict[str, Any]]
     return labels
 
 
-def generate_bench(out: Path, size_mb: float, seed: int = BENCH_SEED) -> tuple[int, int]:
-    """Write a large unlabelled mixed corpus of about ``size_mb`` MB; return (files, bytes)."""
+def generate_bench(out: Path, size_mb: float, seed: int | None = None, profile: str = "lists") -> tuple[int, int]:
+    """Write an unlabelled corpus of about ``size_mb`` MB in one profile; return (files, bytes).
+
+    ``lists`` is the worst case (every file a long list); ``mixed`` a village column's year.
+    The manifest beside ``out`` names the profile, so a cached corpus of the other is not reused.
+    """
+    if profile not in BENCH_PROFILES:
+        raise ValueError(f"unknown bench profile {profile!r}")
     prepare_out(out)
+    seed = seed or (MIXED_SEED if profile == "mixed" else BENCH_SEED)
     g = Gen(seed, load_regions())
     towns = make_towns(g)
-    files = total = 0
-    for spec in bench_plan(g, towns, size_mb):
+    plan = mixed_plan(g, towns) if profile == "mixed" else bench_plan(g, towns, size_mb)
+    sizes: dict[str, list[int]] = {}
+    total = 0
+    for spec in plan:
         write_file(out, spec)
-        files += 1
-        total += (out / spec.rel).stat().st_size
+        size = (out / spec.rel).stat().st_size
+        sizes.setdefault(spec.docs[0].kind, []).append(size)
+        total += size
         if total >= size_mb * 1_000_000:
             break
-    manifest = f"seed={seed}\nsize_mb={size_mb}\nfiles={files}\nbytes={total}\n"
+    manifest = bench_manifest(seed, size_mb, profile, sizes)
     (out.parent / f"{out.name}.manifest").write_text(manifest, encoding="utf-8")
-    return files, total
+    return sum(len(v) for v in sizes.values()), total
+
+
+def bench_manifest(seed: int, size_mb: float, profile: str, sizes: dict[str, list[int]]) -> str:
+    """key=value lines: what bench scripts compare, then measured shares by kind and by group."""
+    files = sum(len(v) for v in sizes.values())
+    total = sum(sum(v) for v in sizes.values())
+    lines = [f"seed={seed}", f"size_mb={size_mb}", f"files={files}", f"bytes={total}", f"profile={profile}"]
+    if profile == "mixed":
+        planned = ", ".join(f"{k} {v:.0%}" for k, v in mixed_shares().items())
+        lines.append(f"planned_file_shares={planned}")
+    groups = {"personal_lists": PERSONAL_KINDS, "no_personal_data": frozenset(sizes) - PERSONAL_KINDS}
+    for name, kinds in [*((f"kind.{k}", {k}) for k in sorted(sizes)), *groups.items()]:
+        n = sum(len(sizes.get(k, [])) for k in kinds)
+        b = sum(sum(sizes.get(k, [])) for k in kinds)
+        lines.append(f"{name}=files {n} ({n / files:.1%}), bytes {b} ({b / total:.1%})")
+    return "\n".join(lines) + "\n"
 
 
 def read_labels(path: Path) -> list[dict[str, Any]]:
@@ -2242,11 +2876,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "corpora" / "samples")
     parser.add_argument("--bench", action="store_true", help="write the large benchmark corpus")
     parser.add_argument("--size-mb", type=float, default=50.0, help="bench corpus size")
+    parser.add_argument(
+        "--bench-profile",
+        choices=BENCH_PROFILES,
+        default="lists",
+        help="lists: every file a long personal-data list (worst case); mixed: 30 %% short lists among "
+        "documents without personal data (finance tables, notices, minutes, tenders)",
+    )
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args(argv)
     if args.bench:
-        files, total = generate_bench(args.out, args.size_mb, args.seed or BENCH_SEED)
-        print(f"bench corpus: {files} files, {total / 1e6:.1f} MB in {args.out}")
+        files, total = generate_bench(args.out, args.size_mb, args.seed, args.bench_profile)
+        print(f"bench corpus ({args.bench_profile}): {files} files, {total / 1e6:.1f} MB in {args.out}")
         return 0
     labels = generate_samples(args.out, args.seed or SAMPLE_SEED)
     files = sum(1 for p in args.out.rglob("*") if p.is_file())
