@@ -6,9 +6,9 @@
 Throughput, on the benchmark corpus of the chosen profile (bench_scan.py generates it if
 absent; ``lists`` in /tmp/bench is the worst case, ``mixed`` in /tmp/bench-mixed a village
 column's year):
-  * auditor ``scan_paths`` with the identifier rules (the same task as Presidio's three
-    recognizers) in one process, the default rules (names on) with all cores, and
-    ``auditor sweep`` (default rules) with all cores;
+  * auditor ``scan_paths`` and ``auditor sweep`` with the identifier rules (the same task as
+    Presidio's three recognizers) in one process and on all cores, and with the default rules
+    (names on) on all cores;
   * Presidio 2.2 ``AnalyzerEngine`` over spaCy's blank ``zh`` pipeline (shared/anchors.md §A2
     recipe) with three regex recognizers: resident ID (GB 11643 check digit), mobile, bank
     card (Luhn). No context words (they cannot match on a character-segmented blank
@@ -157,13 +157,15 @@ def time_presidio(engine: Any, texts: list[str]) -> tuple[float, int]:
     return time.perf_counter() - start, found
 
 
-def time_sweep(corpus: Path) -> tuple[float, int]:
+def time_sweep(corpus: Path, select: list[str] | None = None) -> tuple[float, int]:
     """``auditor sweep`` with all cores into a fresh database (hashing and SQLite writes included)."""
+    from auditor.config import Config
     from auditor.sweep.runner import SweepOptions, run_sweep
 
     with tempfile.TemporaryDirectory() as tmp:
+        options = SweepOptions(root=corpus, db=Path(tmp) / "bench.sqlite", config=Config(select=select), jobs=0)
         start = time.perf_counter()
-        outcome = run_sweep(SweepOptions(root=corpus, db=Path(tmp) / "bench.sqlite", jobs=0))
+        outcome = run_sweep(options)
         return time.perf_counter() - start, outcome.findings
 
 
@@ -275,29 +277,27 @@ def main(argv: list[str] | None = None) -> int:
         "text_mb": text_mb,
         "cores": os.cpu_count(),
     }
-    # The same task as Presidio's three recognizers: the identifier rules only, one process.
-    scan_s, scan_findings, failed = bench_scan.time_scan(corpus, jobs=1, select=IDENTIFIER_RULES)
-    results["auditor_scan_s"] = scan_s
-    print(
-        f"auditor scan  {scan_s:8.2f} s {text_mb / scan_s:7.2f} MB/s  identifier rules, jobs=1, "
-        f"{scan_findings} findings, {failed} files failed",
-        flush=True,
-    )
-    all_s, all_findings, _ = bench_scan.time_scan(corpus, jobs=0)
-    results["auditor_scan_default_all_cores_s"] = all_s
-    print(
-        f"auditor scan  {all_s:8.2f} s {text_mb / all_s:7.2f} MB/s  default rules (names on), --jobs 0 "
-        f"({os.cpu_count()} cores), {all_findings} findings",
-        flush=True,
-    )
+    # Each auditor run: (label, seconds, findings). The identifier rules are the same task as
+    # Presidio's three recognizers; the default rules add names, linkage and the other checks.
+    runs: list[tuple[str, float, int]] = []
+
+    def record(label: str, seconds: float, findings: int) -> None:
+        runs.append((label, seconds, findings))
+        print(f"auditor       {seconds:8.2f} s {text_mb / seconds:7.2f} MB/s  {label}, {findings} findings", flush=True)
+
+    cores = os.cpu_count()
+    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=1, select=IDENTIFIER_RULES)
+    record("scan, identifier rules, 1 process", seconds, findings)
+    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=0, select=IDENTIFIER_RULES)
+    record(f"scan, identifier rules, all {cores} cores", seconds, findings)
+    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=0)
+    record(f"scan, default rules, all {cores} cores", seconds, findings)
     if not args.no_sweep:
-        sweep_s, sweep_findings = time_sweep(corpus)
-        results["auditor_sweep_s"] = sweep_s
-        print(
-            f"auditor sweep {sweep_s:8.2f} s {text_mb / sweep_s:7.2f} MB/s  all {os.cpu_count()} cores, "
-            f"{sweep_findings} findings (hash + SQLite included)",
-            flush=True,
-        )
+        seconds, findings = time_sweep(corpus, IDENTIFIER_RULES)
+        record(f"sweep, identifier rules, all {cores} cores (hash + SQLite)", seconds, findings)
+        seconds, findings = time_sweep(corpus)
+        record(f"sweep, default rules, all {cores} cores (hash + SQLite)", seconds, findings)
+    results["auditor_runs"] = [{"run": label, "seconds": sec, "findings": n} for label, sec, n in runs]
     for nlp in ("spacy", "noop"):
         engine = build_presidio(nlp)
         seconds, found = time_presidio(engine, texts)
@@ -320,21 +320,16 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"  {tool:<9} {cells}")
 
-    print("\nratios (time of the other / time of auditor scan, same text):")
-    for name in ("presidio_spacy_s", "presidio_noop_s"):
-        ratio = results[name] / scan_s
-        results[f"ratio_{name[:-2]}"] = ratio
-        extra = f"; sweep (all cores) {results[name] / results['auditor_sweep_s']:.1f}×" if not args.no_sweep else ""
-        extra += f"; default rules, all cores {results[name] / all_s:.1f}×"
-        print(f"  {name[:-2]:<16} auditor is {ratio:5.1f}× faster (identifier rules, jobs=1){extra}  target ≥ 10×")
-    floor = scan_s / regex_s
-    results["ratio_regex_floor"] = floor
-    extra = f"; sweep (all cores) {results['auditor_sweep_s'] / regex_s:.1f}×" if not args.no_sweep else ""
-    extra += f"; default rules, all cores {all_s / regex_s:.1f}×"
-    print(
-        f"  regex floor      auditor scan takes {floor:5.1f}× the bare regex (identifier rules, jobs=1){extra}"
-        "  target ≤ 5×"
-    )
+    print("\nratios on the same text (targets: ≥ 10× Presidio's throughput, ≤ 5× the bare regex's time)")
+    print(f"  {'auditor run':<58} {'Presidio zh':>12} {'Presidio NoOp':>14} {'÷ bare regex':>13}")
+    for label, seconds, _ in runs:
+        spacy_ratio = results["presidio_spacy_s"] / seconds
+        noop_ratio = results["presidio_noop_s"] / seconds
+        floor = seconds / regex_s
+        print(f"  {label:<58} {spacy_ratio:11.1f}× {noop_ratio:13.1f}× {floor:12.1f}×")
+        results.setdefault("ratios", []).append(
+            {"run": label, "presidio_spacy": spacy_ratio, "presidio_noop": noop_ratio, "regex_floor": floor}
+        )
     same_or_better = all(
         table["auditor"][e]["recall"] >= table["presidio"][e]["recall"]
         for e in ("CN_RESIDENT_ID", "PHONE_NUMBER", "BANK_CARD")

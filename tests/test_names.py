@@ -142,6 +142,12 @@ def test_names_in_context(text: str, expected: list[str]) -> None:
         "现将2023年第1季度龙泉村城乡最低生活保障对象名单予以公示。",
         "根据学生资助政策，经学校评议、镇学生资助管理中心审核，现予公示。",
         "郭庄小区2023年新增住户12户。",
+        # Found on the mixed bench corpus (ledgers, tenders, notices): organisations, document
+        # numbers and a surname that ends an ordinary word.
+        "中标人：凌海华宇建设工程有限公司，中标金额：128,000.00元。",
+        "招标代理机构：向阳顺通工程咨询有限公司",
+        "根据白政通〔2023〕12号文件精神，现将有关事项通知如下。",
+        "落实经费保障，确保工作按期完成。",
     ],
 )
 def test_traps_do_not_fire(text: str) -> None:
@@ -152,6 +158,8 @@ def test_officials_in_role_are_not_names() -> None:
     assert found("镇长李明华带队入户核查，王建国书记主持召开评议会。") == []
     assert found("联系人：赵德顺，联系电话：0878-1234567。") == []
     assert found("撰稿：张三　校对：李四　排版：王五") == []
+    assert found("主持人：张建国（村党总支书记）　记录人：李芳（村文书）") == []
+    assert found("参会人员：王建国（村委会主任）") == []
 
 
 def test_minority_patterns() -> None:

@@ -71,9 +71,21 @@ LEFT_CUE = frozenset(
 )
 ROLE_BEFORE = re.compile(
     r"(?:书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|干部|会计|文书|支书|助理员|专干|"
-    r"经办人|审核人|负责人|联系人|法定代表人|法人代表|记者|通讯员|撰稿|撰写|摄影|校对|排版|审核|签发|编辑|作者|供稿|领导)"
+    r"经办人|审核人|负责人|联系人|法定代表人|法人代表|记者|通讯员|撰稿|撰写|摄影|校对|排版|审核|签发|编辑|作者|供稿|领导|"
+    r"主持人|主持|记录人|记录员|记录)"
     r"[：:\s\u3000]*$"
 )
+# 李明华（村党总支书记）, 王芳(村文书): a role in brackets right after the name.
+ROLE_IN_BRACKETS = re.compile(
+    r"^[（(][^）)\n]{0,12}?(?:书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|会计|文书|"
+    r"支书|助理员|专干|干部|网格员|代表|工作人员)[）)]"
+)
+# Not a person: the start of an organisation's name (凌海华宇建设工程有限公司) or of a document
+# number (白政通〔2023〕12号), read on from the candidate through CJK characters only.
+ORG_AHEAD = re.compile(
+    rf"[{CJK}]{{0,14}}?(?:有限责任公司|有限公司|公司|合作社|集团|商行|经营部|事务所|研究院|设计院|门市部|工作室|农场|厂)"
+)
+DOC_NUMBER_AHEAD = re.compile(rf"[{CJK}]{{0,4}}[〔\[［【]\d{{4}}[〕\]］】]")
 ROLE_AFTER = re.compile(
     r"^(?:书记|副书记|主任|副主任|村长|组长|镇长|副镇长|乡长|副乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|会计|文书|"
     r"支书|助理员|专干|老师|医生|校长|记者|通讯员)"
@@ -263,10 +275,14 @@ def _trap(text: str, start: int, end: int, data: NameData, lexicon: bool = True,
     candidate = text[start:end]
     if candidate[-1] in _PLACE_CHARS or (given and any(c in _NOT_GIVEN for c in candidate[1:])):
         return True
+    if ORG_AHEAD.match(text, end) or DOC_NUMBER_AHEAD.match(text, end):
+        return True
     if not lexicon:
         return False
     if candidate in data.words:
         return True
+    if start > 0 and text[start - 1 : start + 1] in data.words:
+        return True  # the surname ends an ordinary word (经费保障: no 费保障)
     # a longer ordinary word starting here swallows the candidate (周边地区, 黄金周)
     for size in (3, 2):
         word = text[start : start + size]
@@ -277,8 +293,10 @@ def _trap(text: str, start: int, end: int, data: NameData, lexicon: bool = True,
 
 def _role(text: str, start: int, end: int, lo: int, hi: int) -> bool:
     """An official or staff member named in role: 镇长李明华, 李明华书记, 撰稿：…"""
-    return ROLE_BEFORE.search(text, max(lo, start - 8), start) is not None or bool(
-        ROLE_AFTER.match(text[end : min(hi, end + 4)])
+    return (
+        ROLE_BEFORE.search(text, max(lo, start - 8), start) is not None
+        or ROLE_AFTER.match(text[end : min(hi, end + 4)]) is not None
+        or ROLE_IN_BRACKETS.match(text[end : min(hi, end + 16)]) is not None
     )
 
 
