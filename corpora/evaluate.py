@@ -14,8 +14,9 @@ findings are reported by location.
 A finding matches a label when path and rule_id are equal and the location is
 the same: ``line`` + ``column`` for text formats (txt, md, csv, tsv, json, html),
 ``sheet`` + ``cell`` for xlsx. A name label's ``also`` list names the record-level
-rules (P131, P141, P151) expected at the name too. ``--check`` exits 1 unless the
-SPEC §9 targets and the people targets hold.
+rules (P131, P141, P151) expected at the name too. A name finding that starts inside a
+labelled name negative (a company, a 文号, 经费保障 read as 费保障) counts as a finding on
+that negative. ``--check`` exits 1 unless the SPEC §9 targets and the people targets hold.
 """
 
 from __future__ import annotations
@@ -249,17 +250,25 @@ def match(labels: Sequence[Label], hits: Sequence[Hit]) -> Outcome:
 
     A place may hold several labels (a name with P132 and P131; a 残疾人证号 that is an ID
     negative and a P162 finding); a finding with no label of its rule there is reported as
-    hitting the masked or negative label there, else as a wrong rule.
+    hitting the masked or negative label there, else as a wrong rule. A name finding with no
+    label at its place that starts inside a name negative on its line (a company, a 文号, 经费保障,
+    an official's name) is reported as hitting that negative.
     """
     outcome = Outcome(list(labels), list(hits))
     index: dict[tuple[Any, ...], list[Label]] = {}
+    name_negatives: dict[tuple[Any, ...], list[Label]] = {}
     for lab in labels:
         index.setdefault(lab.key, []).append(lab)
+        if lab.expect == "negative" and lab.entity == "PERSON_NAME" and lab.format != "xlsx":
+            name_negatives.setdefault((lab.path, lab.location.get("line")), []).append(lab)
     used: set[tuple[Any, ...]] = set()
     for hit in sorted(hits, key=lambda h: (h.key[0], str(h.key[1:]), h.rule_id)):
         here = index.get(hit.key, [])
         wanted = next((lab for lab in here if lab.expect == "finding" and lab.rule_id == hit.rule_id), None)
-        if not here:
+        inside = covering_negative(hit, name_negatives) if not here else None
+        if inside is not None:
+            outcome.unmatched.append((hit, "negative", inside))
+        elif not here:
             outcome.unmatched.append((hit, "unlabelled", None))
         elif wanted is not None and (hit.key, hit.rule_id) in used:
             outcome.unmatched.append((hit, "duplicate", wanted))
@@ -275,6 +284,18 @@ def match(labels: Sequence[Label], hits: Sequence[Hit]) -> Outcome:
                 outcome.unmatched.append((hit, "wrong-rule", here[0]))
     outcome.missed = [lab for lab in labels if lab.expect == "finding" and (lab.key, lab.rule_id) not in used]
     return outcome
+
+
+def covering_negative(hit: Hit, name_negatives: dict[tuple[Any, ...], list[Label]]) -> Label | None:
+    """The name negative whose value holds the start of a name finding (经费保障 → 费保障)."""
+    if hit.entity != "PERSON_NAME" or hit.format == "xlsx":
+        return None
+    column = hit.location.get("column")
+    for lab in name_negatives.get((hit.path, hit.location.get("line")), []):
+        start = lab.location.get("column")
+        if isinstance(column, int) and isinstance(start, int) and start <= column < start + len(lab.value):
+            return lab
+    return None
 
 
 def detail_mismatches(outcome: Outcome) -> list[tuple[Label, Hit]]:
@@ -438,6 +459,9 @@ def check_people(outcome: Outcome) -> list[str]:
         failures.append(f"P132 precision {pct(numbers.names.precision)} < {pct(NAME_PRECISION)}")
     if numbers.trap_share >= MAX_TRAP_SHARE:
         failures.append(f"trap words are {pct(numbers.trap_share)} of name findings (≥ {pct(MAX_TRAP_SHARE)})")
+    if numbers.staff_hits:
+        # P132's description: staff in sign-off lines and officials named in their role are not reported.
+        failures.append(f"P132 reported {numbers.staff_hits} staff/officials named in their role (target 0)")
     if numbers.p131_masked_records:
         failures.append(f"P131 fired {numbers.p131_masked_records}× where the record's identifiers are masked")
     for rule, target in RECORD_RULE_RECALL.items():
@@ -497,7 +521,8 @@ def print_people(out: Printer, outcome: Outcome) -> None:
     )
     out.line(
         f"Name findings on trap words: {n.trap_hits} ({pct(n.trap_share)} of P132 findings; target < "
-        f"{pct(MAX_TRAP_SHARE)}); on staff/officials: {n.staff_hits}; masked names reported: {n.masked_names}; "
+        f"{pct(MAX_TRAP_SHARE)}); on staff/officials: {n.staff_hits} (target 0); "
+        f"masked names reported: {n.masked_names}; "
         f"P131 on records with only masked identifiers: {n.p131_masked_records}"
     )
 

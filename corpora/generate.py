@@ -1987,6 +1987,7 @@ def sample_plan(g: Gen, towns: list[Town]) -> list[FileSpec]:
                 counter += 1
     specs += xlsx_plan(g, towns)
     specs += people_plan(g, towns)
+    specs += column_plan(towns, g.regions)
     specs.append(FileSpec("edge/空文件.txt", "edge", None, [], {"bytes": b""}))
     header = "序号,姓名,身份证号码,联系电话\r\n".encode("gbk")
     specs.append(FileSpec("edge/仅表头.csv", "edge", None, [], {"bytes": header}))
@@ -2452,9 +2453,12 @@ def contact_line(g: Gen, office: str) -> list[Part]:
     ]
 
 
-def build_tongzhi(g: Gen, ctx: Ctx) -> Doc:
-    """A policy 通知/公告 in prose: 文号, dates, amounts, an office's phones, a per-village task table."""
-    topic = g.rng.choice(TOPICS)
+def build_tongzhi(g: Gen, ctx: Ctx, topic: Topic | None = None) -> Doc:
+    """A policy 通知/公告 in prose: 文号, dates, amounts, an office's phones, a per-village task table.
+
+    ``topic`` picks one of TOPICS instead of drawing it (the labelled samples choose theirs).
+    """
+    topic = topic or g.rng.choice(TOPICS)
     values = topic_values(g, ctx)
     intro: list[list[Part]] = [
         [wenhao(g, ctx)],
@@ -2668,6 +2672,167 @@ def mixed_plan(g: Gen, towns: list[Town]) -> Iterator[FileSpec]:
     while True:
         yield mixed_spec(g, towns, n)
         n += 1
+
+
+# ---------------------------------------------------------------------------
+# The mixed profile's free-text genres in the committed corpus, labelled for names
+# ---------------------------------------------------------------------------
+
+# Minutes, policy notices and tender results built by the mixed-profile builders, drawn from
+# their own seed after every other sample (so the files before them never change). Their
+# hard negatives for P132 are labelled: officials in role (the builders' ``official`` staff),
+# sign-off staff, the persons a tender result must publish, and as ``trap_*`` the companies,
+# 文号 and words a surname ends (经费保障). The residents a real column names are P132 findings.
+COLUMN_SEED = 20230302
+# (kind, format, encoding, town index, topic index for a notice)
+COLUMN_PLAN = (
+    ("jiyao", "txt", "utf-8", 1, None),
+    ("jiyao", "md", "gbk", 3, None),
+    ("jiyao", "html", "gb18030", 2, None),
+    ("tongzhi", "txt", "gb18030", 2, 3),
+    ("tongzhi", "md", "utf-8-sig", 1, 0),
+    ("tongzhi", "html", "utf-8", 3, 5),
+    ("xiangmu", "txt", "gbk", 0, None),
+    ("xiangmu", "html", "utf-8-sig", 4, None),
+)
+HAN = "\u4e00-\u9fff"
+# Where a name detector could read a person: a company or a 文号 from its first character
+# (凌海华宇建设工程有限公司, 白政通〔2023〕12号), 经费保障 (费 is a surname), and the names of
+# a sign-off line (flattened to plain text by the builder). Each match becomes a negative label.
+NAME_TRAPS = re.compile(
+    rf"(?P<trap_company>(?<![{HAN}])[{HAN}]{{2,20}}?有限公司)"
+    rf"|(?P<trap_docno>(?<![{HAN}])[{HAN}]{{1,8}}〔\d{{4}}〕\d{{1,4}}号)"
+    r"|(?P<trap_word>经费保障)"
+    rf"|(?P<signoff>(?<=撰稿：|校对：|排版：|审核：)[{HAN}]{{2,4}})"
+)
+# A surname that forms an ordinary word with the character before it (对+方 对方, 为+何 为何,
+# 对+白 对白): still a person here, e.g. 会议同意对方建华家…
+JOINED_SURNAMES = (("会议同意对", "方"), ("会议同意为", "何"), ("会议同意对", "白"))
+
+
+def label_traps(parts: Sequence[Part]) -> list[Part]:
+    """The parts with every NAME_TRAPS match in their plain text turned into a negative label."""
+    out: list[Part] = []
+    for part in parts:
+        if not isinstance(part, str) or isinstance(part, Mark):
+            out.append(part)
+            continue
+        pos = 0
+        for m in NAME_TRAPS.finditer(part):
+            out += [part[pos : m.start()], Val(m.group(), "PERSON_NAME", None, "negative", m.lastgroup or "")]
+            pos = m.end()
+        out.append(part[pos:])
+    return [p for p in out if p != ""]
+
+
+def label_cell_traps(cell: Cell) -> Cell:
+    parts = label_traps(parts_of(cell))
+    return parts[0] if len(parts) == 1 else parts
+
+
+def label_doc_traps(doc: Doc) -> Doc:
+    """The document with its name traps labelled in paragraphs and table cells."""
+    doc.intro = [label_traps(p) for p in doc.intro]
+    doc.outro = [label_traps(p) for p in doc.outro]
+    if doc.table:
+        doc.table.rows = [[label_cell_traps(c) for c in row] for row in doc.table.rows]
+    return doc
+
+
+def joined_name(g: Gen, surname: str) -> Val:
+    """A Han name whose surname makes a word with the character before it (对方, 为何)."""
+    return Val(surname + people.han_given(g.prng), "PERSON_NAME", "P132", "finding", "txt_joined_han")
+
+
+def insert_before(doc: Doc, start: str, paragraphs: list[list[Part]]) -> None:
+    """Put ``paragraphs`` before the first intro paragraph that starts with ``start``."""
+    at = next(i for i, p in enumerate(doc.intro) if isinstance(p[0], str) and p[0].startswith(start))
+    doc.intro[at:at] = paragraphs
+
+
+def column_jiyao(g: Gen, ctx: Ctx, n: int) -> Doc:
+    """Minutes whose debate names residents (村民…反映, 同意将…纳入) and a visiting official."""
+    doc = build_jiyao(g, ctx)
+    r = g.rng
+    lead, surname = JOINED_SURNAMES[n % len(JOINED_SURNAMES)]
+    enum = [g.person("txt_enum", ANY_ORIGIN, legacy=False) for _ in range(2)]
+    insert_before(
+        doc,
+        "经充分讨论",
+        [
+            ["镇包村领导", g.staff("official"), f"{r.choice(('副镇长', '书记'))}列席会议。"],
+            [
+                "村民",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                f"反映{ctx.village}{group_name(g)}灌溉沟渠渗漏，会议同意列入下季度维修计划。",
+            ],
+            [
+                "经评议，同意将",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                f"纳入{ctx.year}年临时救助范围，救助金额{r.randrange(5, 40) * 100}元。",
+            ],
+            ["经民主评议，拟将", enum[0], "、", enum[1], f"等2户纳入{ctx.year}年农村低保保障范围。"],
+            [lead, joined_name(g, surname), f"家因灾受损房屋给予临时救助{r.randrange(10, 60) * 100}元。"],
+            ["会议要求落实经费保障，加强资金管理，严格工程监管。"],
+        ],
+    )
+    return doc
+
+
+def column_tongzhi(g: Gen, ctx: Ctx, topic: int | None) -> Doc:
+    """A policy notice with a resident named twice (村民…反映, 确定…为) and a sign-off line."""
+    doc = build_tongzhi(g, ctx, TOPICS[topic] if topic is not None else None)
+    insert_before(
+        doc,
+        "特此通知",
+        [
+            [
+                f"{ctx.village}村民",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                f"来电反映的问题已由{g.rng.choice(NOTICE_UNITS)}核实办结。",
+            ],
+            [
+                "经个人申请、村委会评议，确定",
+                g.person("txt_cue", HAN_ONLY, legacy=False),
+                f"为{ctx.year}年度特殊困难帮扶对象，一次性补助{g.rng.randrange(5, 30) * 100}元。",
+            ],
+        ],
+    )
+    if not doc.outro[-1][0].startswith(people.SIGNOFF_ROLES[0]):
+        doc.outro.append(signoff_line(g))
+    return doc
+
+
+def column_xiangmu(g: Gen, ctx: Ctx) -> Doc:
+    """A tender result with the persons it must publish: the 项目负责人 and the 评审专家."""
+    doc = build_xiangmu(g, ctx)
+    experts: list[Part] = ["九、评审专家："]
+    for j in range(g.rng.randrange(3, 6)):
+        experts += (["、"] if j else []) + [g.staff("tender_person")]
+    doc.intro += [["八、项目负责人：", g.staff("tender_person"), f"（{g.rng.choice(('一', '二'))}级建造师）"], experts]
+    return doc
+
+
+def column_plan(towns: list[Town], regions: Regions) -> list[FileSpec]:
+    """The labelled minutes, notices and tender results (own seed: nothing before them moves)."""
+    g = Gen(COLUMN_SEED, regions)
+    specs: list[FileSpec] = []
+    for n, (kind, fmt, encoding, town_index, topic) in enumerate(COLUMN_PLAN):
+        town = towns[town_index]
+        g.county = town.county
+        rows = g.rng.randrange(3, 7)
+        ctx = Ctx(town, g.rng.choice(town.villages), 2023, 2 + n, "exposed", rows)
+        if kind == "jiyao":
+            doc = column_jiyao(g, ctx, n)
+        elif kind == "tongzhi":
+            doc = column_tongzhi(g, ctx, topic)
+        else:
+            doc = column_xiangmu(g, ctx)
+        doc.village = ctx.village
+        stem = f"{ctx.year}-{ctx.month:02d}_{MIXED_NAMES[kind]}_{n + 200:03d}"
+        opts = text_options(g, fmt, encoding, n % 3)
+        specs.append(FileSpec(f"{town.slug}/{stem}.{fmt}", fmt, encoding, [label_doc_traps(doc)], opts))
+    return specs
 
 
 # ---------------------------------------------------------------------------

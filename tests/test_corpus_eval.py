@@ -169,6 +169,24 @@ def test_errors_are_counted_by_category() -> None:
     assert any(f.startswith("CN_RESIDENT_ID recall") for f in failures) == (first.entity == "CN_RESIDENT_ID")
 
 
+def test_a_name_finding_inside_a_name_negative_counts_on_it() -> None:
+    """经费保障 is labelled at 经; a detector that reads 费保障 reports it one column on."""
+    labels = evaluate.load_labels(SAMPLES)
+    trap = next(lab for lab in labels if lab.kind == "trap_word" and lab.format != "xlsx" and len(lab.value) > 2)
+    inside = {**trap.location, "column": trap.location["column"] + 1}
+    after = {**trap.location, "column": trap.location["column"] + len(trap.value)}
+    extra = [
+        {"rule_id": "P132", "location": {"path": str(SAMPLES / trap.path), **inside}},
+        {"rule_id": "P132", "location": {"path": str(SAMPLES / trap.path), **after}},
+    ]
+    outcome = evaluate.evaluate(SAMPLES, stub_report(labels, extra=extra))
+    assert sorted((reason, lab.kind if lab else None) for _, reason, lab in outcome.unmatched) == [
+        ("negative", "trap_word"),
+        ("unlabelled", None),
+    ]
+    assert evaluate.people_numbers(outcome).trap_hits == 1
+
+
 # ---------------------------------------------------------------------------
 # The real scanner against SPEC §9 targets
 # ---------------------------------------------------------------------------

@@ -160,6 +160,8 @@ def test_officials_in_role_are_not_names() -> None:
     assert found("撰稿：张三　校对：李四　排版：王五") == []
     assert found("主持人：张建国（村党总支书记）　记录人：李芳（村文书）") == []
     assert found("参会人员：王建国（村委会主任）") == []
+    assert found("九、评审专家：姚国祥、陈佳山、向浩华、田洋珺") == []  # a procurement result must publish them
+    assert found("出席：张建国、李秀英、王芳。") == []
 
 
 def test_minority_patterns() -> None:

@@ -72,7 +72,7 @@ LEFT_CUE = frozenset(
 ROLE_BEFORE = re.compile(
     r"(?:书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|干部|会计|文书|支书|助理员|专干|"
     r"经办人|审核人|负责人|联系人|法定代表人|法人代表|记者|通讯员|撰稿|撰写|摄影|校对|排版|审核|签发|编辑|作者|供稿|领导|"
-    r"主持人|主持|记录人|记录员|记录)"
+    r"主持人|主持|记录人|记录员|记录|评审专家|评标专家)"
     r"[：:\s\u3000]*$"
 )
 # 李明华（村党总支书记）, 王芳(村文书): a role in brackets right after the name.
@@ -86,6 +86,12 @@ ORG_AHEAD = re.compile(
     rf"[{CJK}]{{0,14}}?(?:有限责任公司|有限公司|公司|合作社|集团|商行|经营部|事务所|研究院|设计院|门市部|工作室|农场|厂)"
 )
 DOC_NUMBER_AHEAD = re.compile(rf"[{CJK}]{{0,4}}[〔\[［【]\d{{4}}[〕\]］】]")
+# A list after a role label names people in that role (评审专家：A、B、C, which a procurement
+# result must publish; 出席：…; 主持人：…): every name of the list is blocked, not reported.
+ROLE_LIST = re.compile(
+    r"(?:评审专家|评标专家|评审委员会成员|评标委员会成员|评审小组成员|出席人员|列席人员|参会人员|出席|列席|主持人|记录人)"
+    rf"[：:]\s*(?P<names>[{CJK}·]{{2,6}}(?:[、，,]\s*[{CJK}·]{{2,6}})*)"
+)
 ROLE_AFTER = re.compile(
     r"^(?:书记|副书记|主任|副主任|村长|组长|镇长|副镇长|乡长|副乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|会计|文书|"
     r"支书|助理员|专干|老师|医生|校长|记者|通讯员)"
@@ -389,6 +395,7 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
     masked = _masked_spans(text, lo, hi, data)
     taken = [(m.start, m.end) for m in masked]
     taken += [m.span() for m in _TITLES.finditer(text, lo, hi)]  # 主任, 书记 … are never part of a name
+    taken += [m.span("names") for m in ROLE_LIST.finditer(text, lo, hi)]  # people listed in their role
     found: list[NameMention] = list(masked)
 
     def free(s: int, e: int) -> bool:
