@@ -258,8 +258,14 @@ class Detector:
     def _close(
         text: str, sequence: list[tuple[int, int]], groups: list[list[tuple[int, int]]], end_ok: bool = True
     ) -> None:
-        """Keep a sequence of ≥2 digit groups spanning ≥12 characters (11 digits + a separator)."""
-        if len(sequence) >= 2 and sequence[-1][1] - sequence[0][0] >= 12 and end_ok:
+        """Keep a sequence of ≥2 digit groups spanning ≥12 characters (11 digits + a separator).
+
+        A last group glued to a letter or a decimal fraction (… 5678 2.5亩) is dropped, not the
+        whole sequence: the groups before it still end at a separator.
+        """
+        if not end_ok:
+            sequence = sequence[:-1]
+        if len(sequence) >= 2 and sequence[-1][1] - sequence[0][0] >= 12:
             groups.append(sequence)
 
     def _token(
