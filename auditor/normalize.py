@@ -38,8 +38,6 @@ def is_mask_char(char: str) -> bool:
 def keep_ends(value: str, keep_first: int, keep_last: int) -> str:
     """``value`` with every character but the first and last few replaced by '*' (evidence, fixes)."""
     n = len(value)
-    if keep_first + keep_last < n:  # the usual case, without the clamping
-        return value[:keep_first] + "*" * (n - keep_first - keep_last) + value[n - keep_last :]
     first = min(keep_first, n)
     last = min(keep_last, n - first)
     return value[:first] + "*" * (n - first - last) + value[n - last :]

@@ -69,17 +69,16 @@ RIGHT_CUE = frozenset(
 LEFT_CUE = frozenset(
     "将给向对由经为据人象与及和同请让派是即系入被把令叫员属户称有至到批准意示予知妻夫子女父母之帮访望问扶报送找"
 )
+# Titles of village, town and county officials; each role pattern below adds its own words.
+OFFICIAL_TITLES = "书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|部长|科长|股长|会计|文书|支书|助理员|专干"
 ROLE_BEFORE = re.compile(
-    r"(?:书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|干部|会计|文书|支书|助理员|专干|"
+    rf"(?:{OFFICIAL_TITLES}|委员|干部|"
     r"经办人|审核人|负责人|联系人|法定代表人|法人代表|记者|通讯员|撰稿|撰写|摄影|校对|排版|审核|签发|编辑|作者|供稿|领导|"
     r"主持人|主持|记录人|记录员|记录|评审专家|评标专家)"
     r"[：:\s\u3000]*$"
 )
 # 李明华（村党总支书记）, 王芳(村文书): a role in brackets right after the name.
-ROLE_IN_BRACKETS = re.compile(
-    r"^[（(][^）)\n]{0,12}?(?:书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|会计|文书|"
-    r"支书|助理员|专干|干部|网格员|代表|工作人员)[）)]"
-)
+ROLE_IN_BRACKETS = re.compile(rf"^[（(][^）)\n]{{0,12}}?(?:{OFFICIAL_TITLES}|委员|干部|网格员|代表|工作人员)[）)]")
 # Not a person: the start of an organisation's name (凌海华宇建设工程有限公司) or of a document
 # number (白政通〔2023〕12号), read on from the candidate through CJK characters only.
 ORG_AHEAD = re.compile(
@@ -92,10 +91,7 @@ ROLE_LIST = re.compile(
     r"(?:评审专家|评标专家|评审委员会成员|评标委员会成员|评审小组成员|出席人员|列席人员|参会人员|出席|列席|主持人|记录人)"
     rf"[：:]\s*(?P<names>[{CJK}·]{{2,6}}(?:[、，,]\s*[{CJK}·]{{2,6}})*)"
 )
-ROLE_AFTER = re.compile(
-    r"^(?:书记|副书记|主任|副主任|村长|组长|镇长|副镇长|乡长|副乡长|县长|局长|所长|站长|主席|委员|部长|科长|股长|会计|文书|"
-    r"支书|助理员|专干|老师|医生|校长|记者|通讯员)"
-)
+ROLE_AFTER = re.compile(rf"^(?:{OFFICIAL_TITLES}|委员|副书记|副主任|副镇长|副乡长|老师|医生|校长|记者|通讯员)")
 PREFIX_CUES = re.compile(
     r"(?:户主|申请人|救助对象|保障对象|领取人|监护人|收款人|持卡人|户名|姓名|学生|患者|当事人|被救助人|受助人|家庭成员|"
     r"配偶|之子|之女|儿子|女儿|拟将|同意将|确定|经|人员|村民|居民|群众|农户|老人|残疾人|孤儿|儿童|低保户|"
@@ -119,9 +115,7 @@ _ENUMERATION = re.compile(rf"[{CJK}{INTERPUNCT}]{{2,16}}(?:、[{CJK}{INTERPUNCT}
 _CELL_SPLIT = re.compile(r"[、，,；;/／\s\u3000]+")
 THRESHOLD = 1.0
 _KIN_CUES = frozenset(("之子", "之女", "配偶", "儿子", "女儿"))  # as strong as a label and colon
-_TITLES = re.compile(
-    r"书记|主任|村长|组长|镇长|乡长|县长|局长|所长|站长|主席|部长|科长|股长|支书|助理员|专干|校长|队长|会计|文书"
-)
+_TITLES = re.compile(rf"{OFFICIAL_TITLES}|校长|队长")
 _PLACE_AHEAD = re.compile(rf"[{CJK}]?(?:村|社区|湾|营|庄|寨|坝|箐|冲|镇|乡)(?!长|民|干部)")
 _ADDRESS_AFTER = re.compile(r"\d+\s*(?:栋|幢|号|单元|室|组|社)")
 _UNIT_AFTER_NUMBER = frozenset("年月日时号元岁户人个次期级组栋室天周名位项批")
