@@ -75,22 +75,42 @@ def _schema(rules_dir: Path) -> dict[str, Any]:
     return json.loads(schema_path.read_text(encoding="utf-8"))
 
 
+# libyaml's loader when PyYAML was built with it (the wheels are): the catalogue is read by
+# every scan and by every worker process, and the pure-Python loader takes most of that time.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _rule_files(rules_dir: Path) -> list[Path]:
+    return sorted(rules_dir.glob("*.yaml")) + sorted(rules_dir.glob("*.yml"))
+
+
+def _parse(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+
+
 def validate_dir(rules_dir: Path) -> list[str]:
     """Every problem in a rules directory, as readable lines; empty means valid."""
+    return _check_dir(rules_dir)[0]
+
+
+def _check_dir(rules_dir: Path) -> tuple[list[str], list[Any]]:
+    """Problems, and the parsed files (each parsed once: loading does not read them again)."""
     problems: list[str] = []
+    parsed: list[Any] = []
     if not rules_dir.is_dir():
-        return [f"{rules_dir}: 不是目录 (not a directory)"]
+        return [f"{rules_dir}: 不是目录 (not a directory)"], parsed
     validator = jsonschema.Draft202012Validator(_schema(rules_dir))
     seen: dict[str, Path] = {}
-    files = sorted(rules_dir.glob("*.yaml")) + sorted(rules_dir.glob("*.yml"))
+    files = _rule_files(rules_dir)
     if not files:
         problems.append(f"{rules_dir}: 没有规则文件 (no rule files)")
     for path in files:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = _parse(path)
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             problems.append(f"{path.name}: YAML 无法解析 (cannot parse): {exc}")
             continue
+        parsed.append(data)
         for error in sorted(validator.iter_errors(data), key=lambda e: list(e.path)):
             where = "/".join(str(p) for p in error.path) or "(root)"
             problems.append(f"{path.name}: {where}: {error.message}")
@@ -101,7 +121,7 @@ def validate_dir(rules_dir: Path) -> list[str]:
             if code in seen:
                 problems.append(f"{path.name}: 规则代码重复 {code} (duplicate code, also in {seen[code].name})")
             seen[code] = path
-    return problems
+    return problems, parsed
 
 
 def load_rules(rules_dir: Path | None = None) -> dict[str, Rule]:
@@ -112,14 +132,10 @@ def load_rules(rules_dir: Path | None = None) -> dict[str, Rule]:
 
 @lru_cache(maxsize=4)
 def _load_cached(directory: str) -> tuple[tuple[str, Rule], ...]:
-    rules_dir = Path(directory)
-    problems = validate_dir(rules_dir)
+    problems, parsed = _check_dir(Path(directory))
     if problems:
         raise RuleError("\n".join(problems))
-    rules: dict[str, Rule] = {}
-    for path in sorted(rules_dir.glob("*.y*ml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        rules[data["code"]] = Rule.from_data(data)
+    rules = {data["code"]: Rule.from_data(data) for data in parsed}
     return tuple(sorted(rules.items()))
 
 
