@@ -16,16 +16,19 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from synth import make_id
 from typer.testing import CliRunner
 
 from auditor.cli import app
-from auditor.loaders import safety
+from auditor.loaders import pdf, safety
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "corpora" / "formats" / "hostile"
@@ -43,6 +46,7 @@ REQUIRED = {
     "压缩炸弹_声明超大.xlsx",
     "实体炸弹.docx",
     "页面树循环.pdf",
+    "数据流截断.pdf",
 }
 
 
@@ -190,3 +194,61 @@ def test_zip_checks_reject_before_inflating() -> None:
         safety.checked_zip(data)
     assert safety.sniff(b"") == "empty" and safety.sniff(b"%PDF-1.7") == "pdf"
     assert safety.content_kind((SAMPLES / "docx").glob("*.docx").__next__().read_bytes()) == "docx"
+
+
+def decompress_corrupted_reference(data: bytes) -> bytes:
+    """pdfminer.six's own retry for a damaged Flate stream (byte at a time), as the contract."""
+    inflater = zlib.decompressobj()
+    result = b""
+    index = 0
+    try:
+        for index in range(len(data)):
+            result += inflater.decompress(data[index : index + 1])
+        index = len(data)
+    except zlib.error:
+        if index < len(data) - 3:
+            raise
+    return result
+
+
+@given(
+    payload=st.binary(max_size=3000) | st.text(alphabet="BT ET 0123", max_size=6000).map(str.encode),
+    cut=st.floats(0.0, 1.0),
+    flips=st.lists(st.tuples(st.floats(0.0, 0.999), st.integers(0, 255)), max_size=3),
+    chunk=st.sampled_from([1, 7, 64, pdf.CORRUPT_CHUNK]),
+)
+def test_damaged_stream_inflates_as_pdfminer_would(
+    payload: bytes, cut: float, flips: list[tuple[float, int]], chunk: int
+) -> None:
+    """Same bytes or the same refusal as pdfminer's retry, at every chunk size."""
+    damaged = bytearray(zlib.compress(payload))
+    for where, value in flips:
+        damaged[int(where * len(damaged))] = value
+    data = bytes(damaged[: max(1, int(cut * len(damaged)))])
+    try:
+        expected: bytes | None = decompress_corrupted_reference(data)
+    except zlib.error:
+        expected = None
+    try:
+        got: bytes | None = pdf.decompress_corrupted(data, chunk)
+    except zlib.error:
+        got = None
+    assert got == expected
+
+
+def test_pdfminer_uses_the_linear_retry(good: Path) -> None:
+    scan(HOSTILE / "数据流截断.pdf", good)
+    import pdfminer.pdftypes
+
+    assert pdfminer.pdftypes.decompress_corrupted is pdf.decompress_corrupted
+
+
+def test_damaged_stream_keeps_text_before_a_bad_checksum_and_refuses_earlier_damage() -> None:
+    payload = b"BT (1234) Tj ET " * 2000
+    packed = bytearray(zlib.compress(payload))
+    packed[-2] ^= 0xFF  # the Adler-32 checksum
+    assert pdf.decompress_corrupted(bytes(packed), 64) == payload
+    packed = bytearray(zlib.compress(payload))
+    packed[2] = 0xFF  # the first block's header names the reserved block type 3
+    with pytest.raises(zlib.error):
+        pdf.decompress_corrupted(bytes(packed), 64)

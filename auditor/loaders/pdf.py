@@ -76,10 +76,60 @@ class _BoundedInflater:
         return getattr(self._inner, name)
 
 
+CORRUPT_CHUNK = 4096  # bytes fed at a time when inflating a damaged stream
+
+
+def decompress_corrupted(data: bytes, chunk_size: int = CORRUPT_CHUNK) -> bytes:
+    """What a damaged Flate stream inflates to; replaces pdfminer's function of that name.
+
+    pdfminer feeds the stream one byte at a time and appends to a bytes object, which is
+    quadratic: one truncated stream of a few KB that inflates to MBs held a scan for minutes.
+    Same contract: an error in the last 3 bytes (the checksum) keeps what was inflated, an
+    earlier one raises ``zlib.error``. Chunks are fed whole; only a chunk that fails near
+    the end is replayed byte by byte to find where. Bounded by MAX_STREAM like every stream
+    (the replayed chunk may add at most what 4 KB inflate to).
+    """
+    inflater = zlib.decompressobj()
+    pieces: list[bytes] = []
+    produced = 0
+    last_allowed_error = len(data) - 3
+    for offset in range(0, len(data), chunk_size):
+        chunk = data[offset : offset + chunk_size]
+        before = inflater.copy()
+        try:
+            piece = inflater.decompress(chunk, MAX_STREAM + 1 - produced)
+        except zlib.error:
+            if offset + len(chunk) <= last_allowed_error:
+                raise  # the failing byte lies before the checksum
+            pieces += _inflate_until_error(before, chunk, offset, last_allowed_error)
+            break
+        produced += len(piece)
+        if produced > MAX_STREAM or inflater.unconsumed_tail:
+            raise LoadError(
+                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
+            )
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _inflate_until_error(inflater: Any, chunk: bytes, offset: int, last_allowed_error: int) -> list[bytes]:
+    """Replay a failing chunk byte by byte: the output before the bad byte, or the error if it is too early."""
+    pieces = []
+    for index in range(len(chunk)):
+        try:
+            pieces.append(inflater.decompress(chunk[index : index + 1]))
+        except zlib.error:
+            if offset + index < last_allowed_error:
+                raise
+            break
+    return pieces
+
+
 def _install_bounded_zlib() -> None:
     import pdfminer.pdftypes as pdftypes
 
     pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    pdftypes.decompress_corrupted = decompress_corrupted
 
 
 class PageLocator:

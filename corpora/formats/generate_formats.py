@@ -544,6 +544,7 @@ def hostile_files(samples: Path) -> dict[str, tuple[bytes, str]]:
         "扫描件.pdf": (scanned_pdf(["Scanned notice", "ID 5323 2819 ..."]), "OCR"),
         "加密.pdf": (_encrypted_pdf(), "密码"),
         "压缩炸弹.pdf": (_stream_bomb_pdf(), "压缩炸弹"),
+        "数据流截断.pdf": (_truncated_stream_pdf(), "文本层"),
     }
     encrypted = _encrypted_ooxml(good_docx), _encrypted_ooxml(good_xlsx)
     if encrypted[0] is not None and encrypted[1] is not None:
@@ -677,6 +678,25 @@ def _stream_bomb_pdf() -> bytes:
     """One page whose content stream inflates to 200 MB of spaces (about 200 KB on disk)."""
     packer = zlib.compressobj(9)
     stream = packer.compress(b"BT ET " + b" " * (200 << 20)) + packer.flush()
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
+
+
+def _truncated_stream_pdf() -> bytes:
+    """A content stream cut short: 32 KB on disk that inflates to 32 MB of spaces.
+
+    pdfminer retries a broken stream one byte at a time, quadratically (minutes for this
+    file) unless the loader replaces that retry; the page has no text, so E001 follows.
+    """
+    packer = zlib.compressobj(9)
+    whole = packer.compress(b"BT ET " + b" " * (48 << 20)) + packer.flush()
+    stream = whole[: len(whole) * 2 // 3]
     return _pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
