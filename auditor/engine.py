@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from auditor import __version__
 from auditor.allowlist import PathAllowlist
@@ -36,6 +37,8 @@ SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".v
 MAX_FILE_BYTES = 512 * 1024 * 1024
 STDIN = "-"
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+PARALLEL_CHUNK = 4  # files per task sent to a worker
+CRASH_MESSAGE = "扫描进程异常退出，文件可能损坏或过大 (the scanner process crashed on this file)"
 
 
 @dataclass(slots=True)
@@ -91,6 +94,21 @@ class Scanner:
 
     def maker(self, display: str) -> FindingMaker:
         return FindingMaker(self.rules, display, self.config.key_bytes(), self.config.severity)
+
+    def scan_guarded(self, target: Target) -> FileResult:
+        """``scan_target``, with an unexpected exception turned into this file's E001 (type only, no text).
+
+        Loaders turn every input problem they know into LoadError; this is the last line that keeps
+        one file's surprise from ending a scan of thousands.
+        """
+        try:
+            return self.scan_target(target)
+        except Exception as exc:
+            return self._error(target, None, None, f"内部错误 (internal error): {type(exc).__name__}")
+
+    def crashed(self, target: Target) -> FileResult:
+        """The result for a file whose scan killed the worker process scanning it."""
+        return self._error(target, None, None, CRASH_MESSAGE)
 
     def scan_target(self, target: Target) -> FileResult:
         excluded = self.allow_paths.reason(target.display, target.path)
@@ -217,7 +235,7 @@ def scan_paths(
         scanner = Scanner(config, rules)
         results = []
         for target in targets:
-            result = scanner.scan_target(target)
+            result = scanner.scan_guarded(target)
             results.append(result)
             if progress is not None:
                 progress(result)
@@ -254,9 +272,9 @@ def _init_worker(config: Config | None, rules: dict[str, Rule] | None) -> None:
     _WORKER = Scanner(config, rules)
 
 
-def _scan_in_worker(target: Target) -> FileResult:
+def _scan_in_worker(batch: list[Target]) -> list[FileResult]:
     assert _WORKER is not None
-    return _WORKER.scan_target(target)
+    return [_WORKER.scan_guarded(target) for target in batch]
 
 
 def _scan_parallel(
@@ -266,12 +284,79 @@ def _scan_parallel(
     workers: int,
     progress: Callable[[FileResult], None] | None,
 ) -> list[FileResult]:
-    from concurrent.futures import ProcessPoolExecutor
+    """Chunks of files across a process pool, results in the order of ``targets``.
 
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, rules)) as pool:
-        for result in pool.map(_scan_in_worker, targets, chunksize=4):
-            results.append(result)
+    At most two chunks per worker are in flight, so when a worker dies (killed for memory,
+    a crash in a native library) the suspects are few: each is rescanned alone in a fresh
+    pool, the one that kills it again becomes that file's E001, and the scan goes on.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    results: list[FileResult | None] = [None] * len(targets)
+    chunks = [range(i, min(i + PARALLEL_CHUNK, len(targets))) for i in range(0, len(targets), PARALLEL_CHUNK)]
+    pending: dict[Future[list[FileResult]], range] = {}
+    suspects: list[int] = []
+
+    def new_pool(size: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(size, initializer=_init_worker, initargs=(config, rules))
+
+    def keep(indices: range | list[int], batch: list[FileResult]) -> None:
+        for index, result in zip(indices, batch, strict=True):
+            results[index] = result
             if progress is not None:
                 progress(result)
-    return results
+
+    def settle(future: Future[list[FileResult]]) -> None:
+        indices = pending.pop(future)
+        try:
+            keep(indices, future.result())
+        except BrokenProcessPool:
+            suspects.extend(indices)
+
+    pool = new_pool(workers)
+    try:
+        for chunk in chunks:
+            while len(pending) >= 2 * workers:
+                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                for future in done:
+                    settle(future)
+            if suspects:
+                break
+            pending[pool.submit(_scan_in_worker, [targets[i] for i in chunk])] = chunk
+        for future in list(pending):
+            wait([future])
+            settle(future)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    if suspects:
+        _rescan_alone(targets, sorted(suspects), new_pool, keep, config, rules)
+        rest = [i for chunk in chunks for i in chunk if results[i] is None]
+        if rest:
+            scanned = _scan_parallel([targets[i] for i in rest], config, rules, workers, progress)
+            for index, result in zip(rest, scanned, strict=True):
+                results[index] = result
+    return [result for result in results if result is not None]
+
+
+def _rescan_alone(
+    targets: list[Target],
+    suspects: list[int],
+    new_pool: Callable[[int], Any],
+    keep: Callable[[list[int], list[FileResult]], None],
+    config: Config | None,
+    rules: dict[str, Rule] | None,
+) -> None:
+    """Each file that was in flight when a worker died, in a pool of its own: who kills it is the culprit."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    local: Scanner | None = None
+    for index in suspects:
+        pool = new_pool(1)
+        try:
+            keep([index], pool.submit(_scan_in_worker, [targets[index]]).result())
+        except BrokenProcessPool:
+            local = local or Scanner(config, rules)
+            keep([index], [local.crashed(targets[index])])
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

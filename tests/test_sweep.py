@@ -31,7 +31,7 @@ from synth import luhn_complete, make_id
 from typer.testing import CliRunner
 
 from auditor.config import Config
-from auditor.engine import scan_paths
+from auditor.engine import CRASH_MESSAGE, scan_paths
 from auditor.rules import load_rules
 from auditor.sweep.cli import register
 from auditor.sweep.export import write_csv, write_json
@@ -567,7 +567,7 @@ def test_a_file_that_kills_its_worker_is_an_error_and_the_rest_is_scanned(
     assert outcome.files == tree.files + 1 and not outcome.interrupted
     with Store(db) as store:
         errors = {path: message for path, _, message in store.errors(outcome.run_id)}
-    assert errors["白沙乡/crash.txt"] == runner.CRASH_MESSAGE
+    assert errors["白沙乡/crash.txt"] == CRASH_MESSAGE
     assert _CrashingPool.restarts >= 1
     clean = tmp_path / "clean.sqlite"
     sweep(tree.root, clean, jobs=1)  # inline: the crash file is just a text file there

@@ -31,7 +31,6 @@ from auditor.sweep.walk import Entry, cache_key, count, hash_file, walk
 from auditor.sweep.worker import Task, crashed, init_worker, scan_batch, scan_one
 
 WORKER_BATCHES = 1000  # batches a worker scans before it is replaced
-CRASH_MESSAGE = "扫描进程异常退出，文件可能损坏或过大 (the scanner process crashed on this file)"
 
 
 class Progress(Protocol):
@@ -270,7 +269,7 @@ class Sweeper:
             except BrokenProcessPool:
                 if self._local is None:
                     self._local = Scanner(self.options.config, self.rules)
-                records = [crashed(self._local, task, CRASH_MESSAGE)]
+                records = [crashed(self._local, task)]
             self._write(records, [task])
         pool.restart()
 

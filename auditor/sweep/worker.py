@@ -62,11 +62,7 @@ def scan_batch(batch: list[Task]) -> list[ScanRecord]:
 
 def scan_one(scanner: Scanner, task: Task) -> ScanRecord:
     start = time.perf_counter()
-    target = Target(task.rel, Path(task.path), False)
-    try:
-        result = scanner.scan_target(target)
-    except Exception as exc:  # one bad file must not stop the sweep; the type only (no raw text)
-        result = _internal_error(scanner, task, f"内部错误 (internal error): {type(exc).__name__}")
+    result = scanner.scan_guarded(_target(task))  # one bad file must not stop the sweep
     digest = result.sha256 or hash_file(task.path)
     return record(task, result, digest, time.perf_counter() - start)
 
@@ -94,16 +90,13 @@ def record(task: Task, result: FileResult, digest: str | None, seconds: float = 
     )
 
 
-def crashed(scanner: Scanner, task: Task, message: str) -> ScanRecord:
+def crashed(scanner: Scanner, task: Task) -> ScanRecord:
     """A record for a file whose scan killed its worker process."""
-    return record(task, _internal_error(scanner, task, message), None)
+    return record(task, scanner.crashed(_target(task)), None)
 
 
-def _internal_error(scanner: Scanner, task: Task, message: str) -> FileResult:
-    result = FileResult(task.rel, None, None, "error", message)
-    if "E001" in scanner.enabled:
-        result.findings.append(scanner.maker(task.rel).make("E001", {}, identity="E001", detail=message))
-    return result
+def _target(task: Task) -> Target:
+    return Target(task.rel, Path(task.path), False)
 
 
 def finding_row(finding: Finding) -> FindingRow:

@@ -1,0 +1,70 @@
+"""One file's surprise never ends a scan: an unexpected exception or a dead worker is that file's E001."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from synth import make_id
+from typer.testing import CliRunner
+
+import auditor.engine as engine
+from auditor.cli import app
+from auditor.engine import CRASH_MESSAGE, Scanner, Target, scan_paths
+
+ID = make_id()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """Twenty small lists, each with one exposed ID, and one file named to misbehave."""
+    for number in range(20):
+        (tmp_path / f"list_{number:02d}.csv").write_text(f"序号,姓名,身份证号码\n1,张三,{ID}\n", encoding="utf-8")
+    (tmp_path / "list_07_boom.csv").write_text(f"序号,姓名,身份证号码\n1,李四,{ID}\n", encoding="utf-8")
+    return tmp_path
+
+
+def _misbehave_on_boom(monkeypatch: pytest.MonkeyPatch, action: str) -> None:
+    real = Scanner.scan_target
+
+    def scan_target(self: Scanner, target: Target) -> engine.FileResult:
+        if "boom" in target.display:
+            if action == "die":
+                os._exit(3)  # what the kernel's OOM killer or a native crash looks like to the pool
+            raise KeyError("a loader bug")
+        return real(self, target)
+
+    monkeypatch.setattr(Scanner, "scan_target", scan_target)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_unexpected_exception_is_that_files_e001(folder: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    _misbehave_on_boom(monkeypatch, "raise")
+    report = scan_paths([str(folder)], jobs=jobs)
+    status = {Path(f.path).name: (f.status, f.error) for f in report.files}
+    assert status["list_07_boom.csv"] == ("error", "内部错误 (internal error): KeyError")
+    assert all(s == "scanned" for name, (s, _) in status.items() if name != "list_07_boom.csv")
+    assert len(status) == 21
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the worker inherits the patched scanner through fork")
+def test_a_worker_that_dies_costs_one_file_and_the_order_is_kept(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected_order = [f.path for f in scan_paths([str(folder)], jobs=1).files]
+    _misbehave_on_boom(monkeypatch, "die")
+    report = scan_paths([str(folder)], jobs=2)
+    assert [f.path for f in report.files] == expected_order
+    status = {Path(f.path).name: (f.status, f.error) for f in report.files}
+    assert status["list_07_boom.csv"] == ("error", CRASH_MESSAGE)
+    assert all(s == "scanned" for name, (s, _) in status.items() if name != "list_07_boom.csv")
+    e001 = [f for f in report.findings if f.rule_id == "E001"]
+    assert [Path(f.location["path"]).name for f in e001] == ["list_07_boom.csv"]
+    assert sum(f.rule_id == "P101" for f in report.findings) == 20
+
+
+def test_the_cli_exits_2_and_reports_the_rest(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _misbehave_on_boom(monkeypatch, "raise")
+    result = CliRunner().invoke(app, ["scan", str(folder), "--format", "json", "--ignore", "W", "--jobs", "1"])
+    assert result.exit_code == 2
+    assert result.stdout.count('"rule_id": "P101"') == 20
+    assert ID not in result.stdout
