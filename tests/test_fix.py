@@ -21,7 +21,7 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from synth import luhn_complete, make_id
+from synth import luhn_complete, make_id, minimal_pdf
 from typer.testing import CliRunner
 
 from auditor.config import Config
@@ -699,16 +699,7 @@ def _pdf(line: str) -> bytes:
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return minimal_pdf([body.encode() for body in objects])
 
 
 def test_cli_pdf_must_be_fixed_at_the_source(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import zipfile
 import zlib
 from pathlib import Path
@@ -24,7 +25,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from synth import make_id
+from synth import make_id, minimal_pdf
 from typer.testing import CliRunner
 
 from auditor.cli import app
@@ -252,3 +253,27 @@ def test_damaged_stream_keeps_text_before_a_bad_checksum_and_refuses_earlier_dam
     packed[2] = 0xFF  # the first block's header names the reserved block type 3
     with pytest.raises(zlib.error):
         pdf.decompress_corrupted(bytes(packed), 64)
+
+
+def _operators_pdf(lines: int) -> bytes:
+    """One page of nothing but vector drawing: a few KB on disk, seconds of pdfminer per page."""
+    stream = zlib.compress(b"BT ET " + b"0 0 m 1 1 l S\n" * lines, 9)
+    return minimal_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        ]
+    )
+
+
+def test_the_time_budget_stops_pdfminer_inside_a_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only between pages: the budget is checked as the content stream is read."""
+    monkeypatch.setattr(pdf, "TIME_BUDGET", 0.0)
+    with pytest.raises(safety.LoadError, match="秒上限") as caught:
+        list(pdf._page_texts(_operators_pdf(2000)))
+    frames = [frame.f_code.co_name for frame, _ in traceback.walk_tb(caught.value.__traceback__)]
+    assert "fillbuf" in frames and "process_page" in frames
+    monkeypatch.setattr(pdf, "TIME_BUDGET", 120.0)
+    assert [text for text, _ in pdf._page_texts(_operators_pdf(10))] == [""]  # the clock was reset

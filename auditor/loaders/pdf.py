@@ -16,6 +16,7 @@ make the whole file E001: it cannot be audited without OCR.
 from __future__ import annotations
 
 import io
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -126,10 +127,35 @@ def _inflate_until_error(inflater: Any, chunk: bytes, offset: int, last_allowed_
 
 
 def _install_bounded_zlib() -> None:
+    import pdfminer.pdfinterp as pdfinterp
     import pdfminer.pdftypes as pdftypes
 
     pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
     pdftypes.decompress_corrupted = decompress_corrupted
+    if not issubclass(pdfinterp.PDFContentParser, _Budgeted):
+        pdfinterp.PDFContentParser = type(  # type: ignore[misc]
+            "BudgetedContentParser", (_Budgeted, pdfinterp.PDFContentParser), {}
+        )
+
+
+_deadline = threading.local()  # when this thread's current PDF must be done (scans may run in threads)
+
+
+class _Budgeted:
+    """Mixed into pdfminer's content-stream parser: the time budget is checked every 4 KB of a stream.
+
+    Checking between pages is not enough: one page of vector drawing (a village plan) or a
+    hostile stream of operators keeps pdfminer busy for minutes inside a single page.
+    """
+
+    def fillbuf(self) -> bool:
+        if time.monotonic() > getattr(_deadline, "at", float("inf")):
+            raise _too_slow()
+        return super().fillbuf()  # type: ignore[misc]
+
+
+def _too_slow() -> LoadError:
+    return LoadError(f"PDF 解析超过 {int(TIME_BUDGET)} 秒上限，已中止 (PDF took too long to parse)")
 
 
 class PageLocator:
@@ -198,24 +224,28 @@ def _page_texts(data: bytes) -> Iterator[tuple[str, bool]]:
     from pdfminer.pdfparser import PDFParser
 
     started = time.monotonic()
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
-    _check_page_tree(document)
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=None)
-    interpreter = PDFPageInterpreter(manager, device)
-    for number, page in enumerate(PDFPage.create_pages(document), start=1):
-        if number > MAX_PAGES:
-            raise LoadError(f"PDF 超过 {MAX_PAGES} 页上限 (more than {MAX_PAGES} pages)")
-        interpreter.process_page(page)
-        layout = device.get_result()
-        chars: list[Any] = []
-        images: list[Any] = []
-        _gather(layout, chars, images, 0)
-        area = max(1.0, layout.width * layout.height)
-        covered = sum(max(0.0, i.width) * max(0.0, i.height) for i in images)
-        yield _lines_text(chars), covered / area >= SCAN_COVER
-        if time.monotonic() - started > TIME_BUDGET:
-            raise LoadError(f"PDF 解析超过 {int(TIME_BUDGET)} 秒上限，已中止 (PDF took too long to parse)")
+    _deadline.at = started + TIME_BUDGET
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        _check_page_tree(document)
+        manager = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(manager, laparams=None)
+        interpreter = PDFPageInterpreter(manager, device)
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            if number > MAX_PAGES:
+                raise LoadError(f"PDF 超过 {MAX_PAGES} 页上限 (more than {MAX_PAGES} pages)")
+            interpreter.process_page(page)
+            layout = device.get_result()
+            chars: list[Any] = []
+            images: list[Any] = []
+            _gather(layout, chars, images, 0)
+            area = max(1.0, layout.width * layout.height)
+            covered = sum(max(0.0, i.width) * max(0.0, i.height) for i in images)
+            yield _lines_text(chars), covered / area >= SCAN_COVER
+            if time.monotonic() - started > TIME_BUDGET:
+                raise _too_slow()
+    finally:
+        _deadline.at = float("inf")  # pdfminer used elsewhere in this thread is not on this file's clock
 
 
 def _check_page_tree(document: Any) -> None:
