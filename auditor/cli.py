@@ -12,6 +12,7 @@ import typer
 
 from auditor import __version__
 from auditor.config import KEY_ENV, Config, ConfigError, resolve_config
+from auditor.loaders.errors import reason
 from auditor.model import SEVERITY_RANK, Report
 from auditor.rules import RuleError, load_rules, validate_dir
 from auditor.selection import SelectionError, expand
@@ -229,7 +230,7 @@ def _run_safely(paths: list[str], config: Config, rules: dict, jobs: int, quiet:
     except ConfigError as exc:
         raise _usage_error(str(exc)) from exc
     except Exception as exc:  # an internal error must never look like "findings" (1) or "clean" (0)
-        raise _usage_error(f"内部错误 (internal error): {type(exc).__name__}: {exc}") from exc
+        raise _usage_error(f"内部错误 (internal error): {reason(exc)}") from exc
 
 
 def _enabled(config: Config, rules: dict) -> set[str]:

@@ -777,3 +777,28 @@ def test_verifier_catches_changes_that_are_not_masking(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     wb.save(buffer)
     assert any("font" in p for p in compare_xlsx(source.read_bytes(), buffer.getvalue(), []))
+
+
+def test_a_workbook_openpyxl_cannot_open_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    """calamine reads it (scan finds the ID); openpyxl chokes on a content-types entry: no rewrite, no traceback."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "身份证号码"])
+    book.active.append(["张三", ID])
+    plain = io.BytesIO()
+    book.save(plain)
+    source = zipfile.ZipFile(io.BytesIO(plain.getvalue()))
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "[Content_Types].xml":
+                part = part.replace(b"<Override ", b"<Override Bogus=\"1\" ", 1)  # openpyxl: TypeError
+            archive.writestr(name, part)
+    path = tmp_path / "低保.xlsx"
+    path.write_bytes(broken.getvalue())
+    assert [f.rule_id for f in scan_paths([str(path)]).findings if f.rule_id == "P101"] == ["P101"]
+    outcome = fix_one(path, tmp_path / "out")
+    assert outcome.status == "error" and "openpyxl" in (outcome.message or "")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.xlsx"))

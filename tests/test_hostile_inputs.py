@@ -11,6 +11,7 @@ without a text layer. More are built here on the fly.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -277,3 +278,43 @@ def test_the_time_budget_stops_pdfminer_inside_a_page(monkeypatch: pytest.Monkey
     assert "fillbuf" in frames and "process_page" in frames
     monkeypatch.setattr(pdf, "TIME_BUDGET", 120.0)
     assert [text for text, _ in pdf._page_texts(_operators_pdf(10))] == [""]  # the clock was reset
+
+
+def test_a_library_quoting_an_id_does_not_put_it_in_the_report(tmp_path: Path, good: Path) -> None:
+    """pdfminer prints the objects of a broken dictionary: an ID string there must not reach E001."""
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /X (%s) /B >> >>"
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(
+        minimal_pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                page % ID.encode(),
+                b"<< /Length 5 >>\nstream\nBT ET\nendstream",
+            ]
+        )
+    )
+    message = assert_e001_and_scan_goes_on(bad, good, "PDF")
+    assert "Invalid dictionary construct" in message  # the library's words stay, its quote of the value goes
+
+
+@given(
+    value=st.sampled_from([ID, "13812345678", "6222021234567890123"]),
+    shape=st.sampled_from(["plain", "spaced", "bytes", "wide"]),
+    name=st.sampled_from(["", "张三", "欧阳建国"]),
+    around=st.text(alphabet="abc :,[]()'/", max_size=20),
+)
+def test_a_reason_never_carries_a_value(value: str, shape: str, name: str, around: str) -> None:
+    from auditor.loaders.errors import reason
+
+    shown = {
+        "plain": value,
+        "spaced": " ".join(value[i : i + 4] for i in range(0, len(value), 4)),
+        "bytes": repr((name + value).encode("utf-8")),
+        "wide": value.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    }[shape]
+    text = reason(ValueError(f"{around}{name}{shown}{around} at line 12, column 1002"))
+    assert text.startswith("ValueError: ") and "line 12, column 1002" in text
+    assert re.search(r"\d(?:[ \-]?\d){4}", text) is None  # no five digits in a row, spaced or not
+    assert name == "" or name not in text
+    assert all(ord(ch) < 128 or ch == "…" for ch in text)

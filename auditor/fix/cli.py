@@ -16,6 +16,7 @@ import typer
 
 from auditor.fix.changelog import FileOutcome, summary, to_csv, to_json
 from auditor.fix.paths import LOG_NAME, UsageError, check_output
+from auditor.loaders.errors import reason
 
 EXIT_OK, EXIT_MANUAL, EXIT_USAGE = 0, 1, 2
 STATUS_LABEL = {
@@ -73,7 +74,7 @@ def register(app: typer.Typer) -> None:
         try:
             outcomes = fix_paths(paths, scanner, options)
         except Exception as exc:  # an internal error must not look like success
-            typer.echo(f"内部错误 (internal error): {type(exc).__name__}: {exc}", err=True)
+            typer.echo(f"内部错误 (internal error): {reason(exc)}", err=True)
             raise typer.Exit(EXIT_USAGE) from exc
         log_path = log or _default_log(output, in_place, dry_run)
         if log_path is not None:

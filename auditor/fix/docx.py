@@ -25,6 +25,7 @@ from auditor.fix.base import Fixed, FixError
 from auditor.fix.changelog import Change
 from auditor.fix.masks import MASK, WIDE_MASK
 from auditor.fix.plan import KeepRule, Mask, Planner, TextUnit, apply_to_pieces, merge_overlaps
+from auditor.loaders.errors import reason
 from auditor.model import Block
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -162,7 +163,7 @@ def fix_docx(
     try:
         package = _Package(zipfile.ZipFile(io.BytesIO(data)))
     except zipfile.BadZipFile as exc:
-        raise FixError(f"无法打开 Word 文档 (cannot open docx): {exc}") from exc
+        raise FixError(f"无法打开 Word 文档 (cannot open docx): {reason(exc)}") from exc
     changes: list[Change] = []
     if planned:
         changes += _apply_loader_masks(package, planned)

@@ -20,6 +20,7 @@ from auditor.fix.changelog import Change, FileOutcome
 from auditor.fix.paths import backup_path, mirror_root, target_for, write_atomic
 from auditor.fix.plan import Mask, Planner, SpanProvider
 from auditor.loaders import LoadError, format_of, loader_for
+from auditor.loaders.errors import reason
 from auditor.model import Document
 from auditor.workflow import is_sidecar
 
@@ -169,7 +170,9 @@ def _fix_one(fixer: Fixer, path: Path, display: str, explicit: bool, root: Path,
     except FixError as exc:
         return FileOutcome(display, fmt, "error", message=str(exc))
     except (ValueError, KeyError, RecursionError, MemoryError, OSError) as exc:
-        return FileOutcome(display, fmt, "error", message=f"文件无法改写 (cannot rewrite): {type(exc).__name__}: {exc}")
+        return FileOutcome(display, fmt, "error", message=f"文件无法改写 (cannot rewrite): {reason(exc)}")
+    except Exception as exc:  # one file's surprise must not end the run; the type only (no raw text)
+        return FileOutcome(display, fmt, "error", message=f"内部错误 (internal error): {type(exc).__name__}")
     return _write(path, display, fmt, data, fixed, root, options)
 
 

@@ -19,7 +19,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from auditor.fix.base import Fixed
+from auditor.fix.base import Fixed, FixError
 from auditor.fix.changelog import Change
 from auditor.fix.plan import KeepRule, Mask, Planner, TextUnit, apply_masks, apply_to_pieces
 from auditor.model import Block, Document
@@ -51,7 +51,12 @@ def fix_xlsx(data: bytes, document: Document, planner: Planner, keep: KeepRule |
 
     archive = zipfile.ZipFile(io.BytesIO(data))
     keep_vba = "xl/vbaProject.bin" in archive.namelist()
-    workbook = load_workbook(io.BytesIO(data), rich_text=True, keep_vba=keep_vba, keep_links=True)
+    try:
+        workbook = load_workbook(io.BytesIO(data), rich_text=True, keep_vba=keep_vba, keep_links=True)
+    except Exception as exc:  # openpyxl raises lxml, ElementTree, Type and Key errors for malformed parts
+        raise FixError(
+            f"工作簿结构异常，无法安全改写 (openpyxl cannot open the workbook to rewrite it: {type(exc).__name__})"
+        ) from exc
     changes: list[Change] = []
     changed = False
     for block, masks in planner.document_masks(document, keep):

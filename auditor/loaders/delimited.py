@@ -11,7 +11,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from auditor.loaders.encoding import decode
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.tables import detect_header, header_names
 from auditor.model import Block, Document, LineIndex, Position
 
@@ -89,7 +89,7 @@ def _first_records(text: str, delimiter: str, limit: int = 12) -> list[list[str]
             if len(rows) >= limit:
                 break
     except csv.Error as exc:
-        raise LoadError(f"CSV 格式错误 (malformed CSV): {exc}") from exc
+        raise LoadError(f"CSV 格式错误 (malformed CSV): {reason(exc)}") from exc
     return rows
 
 
@@ -112,7 +112,7 @@ def _record_start_lines(text: str, delimiter: str, line_count: int) -> list[int]
             starts.append(previous + 1)
             previous = consumed
     except csv.Error as exc:
-        raise LoadError(f"CSV 格式错误，第{consumed}行 (malformed CSV): {exc}") from exc
+        raise LoadError(f"CSV 格式错误，第{consumed}行 (malformed CSV): {reason(exc)}") from exc
     return starts
 
 

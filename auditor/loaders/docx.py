@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships
 from auditor.loaders.safety import open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
@@ -229,7 +229,7 @@ def load_docx(path: Path, fmt: str, data: bytes) -> Document:
     except RecursionError as exc:
         raise LoadError("文档结构嵌套过深，无法解析 (document nesting too deep)") from exc
     except Exception as exc:  # a malformed part must be E001, never a crash of the whole scan
-        raise LoadError(f"Word 文档结构异常，无法解析 (malformed docx: {type(exc).__name__}: {exc})"[:300]) from exc
+        raise LoadError(f"Word 文档结构异常，无法解析 (malformed docx: {reason(exc)})") from exc
     return Document(path=str(path), format=fmt, blocks=blocks)
 
 

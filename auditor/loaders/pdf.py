@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.safety import content_kind, require_nonempty, sniff, wrong_kind
 from auditor.model import Block, Document, Position, TextLocator
 
@@ -197,7 +197,7 @@ def load_pdf(path: Path, fmt: str, data: bytes) -> Document:
     except RecursionError as exc:
         raise LoadError("PDF 结构嵌套过深或循环引用，无法解析 (PDF nesting too deep or cyclic)") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
-        raise LoadError(f"PDF 文件已损坏，无法解析 (corrupt PDF: {type(exc).__name__}: {exc})"[:300]) from exc
+        raise LoadError(f"PDF 文件已损坏，无法解析 (corrupt PDF: {reason(exc)})") from exc
     if not pages:
         raise LoadError("PDF 没有任何页面，文件损坏或为空 (PDF has no pages)")
     scanned = [number for number, (text, image_page) in enumerate(pages, start=1) if image_page and not text.strip()]

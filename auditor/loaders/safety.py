@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 
 MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB declared for the whole archive …
 SCALE_WITH_FILE = 25  # … or 25x the file for big workbooks (real sheet XML deflates 5-20x) …
@@ -146,7 +146,9 @@ def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None)
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
-        raise LoadError(f"文件已损坏或不完整（zip 结构无效，可能被截断）(corrupt or truncated zip: {exc})") from exc
+        raise LoadError(
+            f"文件已损坏或不完整（zip 结构无效，可能被截断）(corrupt or truncated zip: {reason(exc)})"
+        ) from exc
     if len(infos) > MAX_ENTRIES:
         raise LoadError(f"压缩包内文件数 {len(infos)} 超过上限 {MAX_ENTRIES} (too many zip entries)")
     total = 0
@@ -268,7 +270,7 @@ def parse_xml(data: bytes, name: str = "") -> Any:
             f"{name} 含 DTD/实体声明，疑似 XML 实体炸弹，已拒绝解析 (XML entities forbidden: {type(exc).__name__})"
         ) from exc
     except ParseError as exc:
-        raise LoadError(f"{name} 不是有效的 XML，文件已损坏 (malformed XML: {exc})") from exc
+        raise LoadError(f"{name} 不是有效的 XML，文件已损坏 (malformed XML: {reason(exc)})") from exc
 
 
 def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
@@ -278,4 +280,4 @@ def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
     except KeyError:
         return None
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise LoadError(f"文件已损坏（无法读取 {name}）(corrupt zip member {name}: {exc})") from exc
+        raise LoadError(f"文件已损坏（无法读取 {name}）(corrupt zip member {name}: {reason(exc)})") from exc

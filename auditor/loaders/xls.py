@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.safety import content_kind, is_encrypted_ole, require_nonempty, sniff, wrong_kind
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
 from auditor.loaders.xlsx import CellLocator, cell_text, column_letter
@@ -51,7 +51,7 @@ def load_xls(path: Path, fmt: str, data: bytes) -> Document:
             raise _encrypted() from exc
         if "Workbook" in str(exc) and "not found" in str(exc).lower():
             raise wrong_kind("xls", "ole2") from exc
-        raise LoadError(f"无法打开 xls 工作簿，文件已损坏 (cannot open xls workbook: {exc})") from exc
+        raise LoadError(f"无法打开 xls 工作簿，文件已损坏 (cannot open xls workbook: {reason(exc)})") from exc
     except Exception as exc:  # xlrd raises AssertionError, struct.error, IndexError on broken files
         raise LoadError(f"无法打开 xls 工作簿，文件已损坏 (cannot open xls workbook: {type(exc).__name__})") from exc
     try:
@@ -59,7 +59,7 @@ def load_xls(path: Path, fmt: str, data: bytes) -> Document:
     except LoadError:
         raise
     except Exception as exc:
-        raise LoadError(f"xls 工作簿内容无法读取 (cannot read xls workbook: {type(exc).__name__}: {exc})") from exc
+        raise LoadError(f"xls 工作簿内容无法读取 (cannot read xls workbook: {reason(exc)})") from exc
     finally:
         book.release_resources()
     blocks += _property_blocks(data)

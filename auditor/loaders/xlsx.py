@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from auditor.gcpause import gc_paused
-from auditor.loaders.errors import LoadError
+from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
 from auditor.loaders.safety import open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
@@ -185,7 +185,7 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(workbook.sheets_metadata)
     except Exception as exc:  # calamine raises several types for zip/xml/password problems
-        raise LoadError(f"无法打开电子表格 (cannot open workbook): {type(exc).__name__}: {exc}") from exc
+        raise LoadError(f"无法打开电子表格 (cannot open workbook): {reason(exc)}") from exc
     try:
         parts, names = _workbook_xml(archive)
         sheets = []
@@ -200,7 +200,7 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     except LoadError:
         raise
     except Exception as exc:  # a malformed part must be E001, never a crash of the whole scan
-        raise LoadError(f"电子表格结构异常，无法解析 (malformed workbook: {type(exc).__name__}: {exc})"[:300]) from exc
+        raise LoadError(f"电子表格结构异常，无法解析 (malformed workbook: {reason(exc)})") from exc
     size = sum(archive.getinfo(s.part).file_size for s in sheets if s.part and s.part in archive.NameToInfo)
 
     def walk() -> Iterator[Block]:
@@ -222,7 +222,7 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     except LoadError:
         raise
     except Exception as exc:
-        raise LoadError(f"电子表格内容无法读取 (cannot read workbook): {type(exc).__name__}: {exc}") from exc
+        raise LoadError(f"电子表格内容无法读取 (cannot read workbook): {reason(exc)}") from exc
     return document
 
 
