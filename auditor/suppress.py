@@ -130,7 +130,7 @@ def _codes_at(text: str, end: int) -> tuple[str, ...]:
 def _source_lines(data: bytes, seen_lines: set[Any]) -> list[Suppression]:
     from auditor.loaders.encoding import decode
 
-    text, _ = decode(data)
+    text, _ = decode(data, tolerate_damage=True)
     found = []
     for number, line in enumerate(text.split("\n"), start=1):
         if number in seen_lines:

@@ -117,7 +117,7 @@ def _record_start_lines(text: str, delimiter: str, line_count: int) -> list[int]
 
 
 def load_delimited(path: Path, fmt: str, data: bytes) -> Document:
-    text, _ = decode(data)
+    text, _ = decode(data, tolerate_damage=True)
     delimiter = "\t" if fmt == "tsv" else ","
     if fmt == "csv" and text.count(";") > text.count(",") * 2:
         delimiter = ";"

@@ -17,13 +17,16 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name). The BOM is dropped so columns count characters as stored."""
+def decode(data: bytes, tolerate_damage: bool = False) -> tuple[str, str]:
+    """(text, encoding name). The BOM is dropped so columns count characters as stored.
+
+    A file that is UTF-8 or GB18030 but for a few byte sequences (cut inside a character,
+    a flipped byte) is still that encoding: with ``tolerate_damage`` (scanning) the damaged
+    sequences become U+FFFD and the rest is audited, since digits and the text around them
+    decode intact. Without it (rewriting, which must give back every byte) it is an error.
+    """
     if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise LoadError(f"UTF-8 BOM 但内容不是有效的 UTF-8 (invalid UTF-8 after BOM): {exc.reason}") from exc
+        return _decode_known(data[3:], "utf-8", "utf-8-sig", tolerate_damage)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "utf-16"
     if looks_binary(data):
@@ -31,14 +34,62 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
+        utf8 = _with_damage(data, "utf-8")
+    if _damaged_utf8(utf8, data):  # before GB18030, which reads most UTF-8 as valid nonsense
+        return _tolerated(utf8, tolerate_damage)
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        pass
+        gb18030 = _with_damage(data, "gb18030")
+    if gb18030[2] <= damage_allowed(data):
+        return _tolerated(gb18030, tolerate_damage)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise LoadError("无法识别文本编码 (cannot detect the text encoding)")
     return str(best), best.encoding
+
+
+def damage_allowed(data: bytes) -> int:
+    """Undecodable sequences a file may have and still count as text in its encoding (0.1 %, at least 4).
+
+    More than that is a file of mixed encodings or not text at all: E001, it needs fixing.
+    """
+    return max(DAMAGE_MIN, len(data) // 1000)
+
+
+DAMAGE_MIN = 4
+VALID_PER_DAMAGED = 10  # well-formed non-ASCII characters per damaged sequence for a damaged UTF-8 file
+
+
+def _damaged_utf8(decoded: tuple[str, str, int], data: bytes) -> bool:
+    """UTF-8 with a few bad sequences among many good ones (a GBK file has no good ones)."""
+    text, _, damage = decoded
+    wide = len(text) - len(text.encode("ascii", "ignore")) - damage
+    return damage <= damage_allowed(data) and wide >= VALID_PER_DAMAGED * damage
+
+
+def _decode_known(data: bytes, encoding: str, name: str, tolerate_damage: bool) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), name
+    except UnicodeDecodeError as exc:
+        text, _, damage = _with_damage(data, encoding)
+        if damage > damage_allowed(data):
+            raise LoadError(f"UTF-8 BOM 但内容不是有效的 UTF-8 (invalid UTF-8 after BOM): {exc.reason}") from exc
+        return _tolerated((text, name, damage), tolerate_damage)
+
+
+def _with_damage(data: bytes, encoding: str) -> tuple[str, str, int]:
+    text = data.decode(encoding, errors="replace")
+    return text, encoding, text.count("\ufffd")
+
+
+def _tolerated(damaged: tuple[str, str, int], tolerate_damage: bool) -> tuple[str, str]:
+    text, encoding, damage = damaged
+    if not tolerate_damage:
+        raise LoadError(
+            f"文件有 {damage} 处字节无法按 {encoding} 解码，改写会改变它们，请先修正文件编码 "
+            f"({damage} undecodable byte sequences in {encoding}: fix the encoding before rewriting)"
+        )
+    return text, encoding

@@ -409,7 +409,7 @@ class _Collector:
 
 
 def load_html(path: Path, fmt: str, data: bytes) -> Document:
-    text, _ = decode(data)
+    text, _ = decode(data, tolerate_damage=True)
     with gc_paused():
         blocks = _Collector(text).run()
     return Document(path=str(path), format=fmt, blocks=blocks)

@@ -12,7 +12,7 @@ from auditor.model import Document
 
 
 def load_json(path: Path, fmt: str, data: bytes) -> Document:
-    text, _ = decode(data)
+    text, _ = decode(data, tolerate_damage=True)
     if text.strip():
         try:
             json.loads(text)

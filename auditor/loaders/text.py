@@ -9,7 +9,7 @@ from auditor.model import Block, Document, TextLocator
 
 
 def load_text(path: Path, fmt: str, data: bytes) -> Document:
-    text, _ = decode(data)
+    text, _ = decode(data, tolerate_damage=True)
     return text_document(str(path), fmt, text)
 
 
