@@ -113,7 +113,7 @@ def analyse(
     """Scan one upload as `auditor scan` would scan it in a folder holding the file and its record."""
     name = clean_name(filename)
     with private_copy(name, data, record) as path:
-        result = scanner.scan_target(Target(name, path, True))
+        result = scanner.scan_guarded(Target(name, path, True))
         report = Report([result], __version__)
         analysis = Analysis(name, result, report, fail_on=getattr(scanner.config, "fail_on", "error"))
         if details and result.status == "scanned":
