@@ -76,6 +76,8 @@ _TOKEN = re.compile(
 _ROW_CELLS = re.compile(rf"(\s*){_TD}([^<]*){_END_TD}")  # (whitespace, text) of each cell of a plain row
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?")
 _COLSPAN = re.compile(r"colspan\s*=\s*[\"']?(\d+)", re.I)
+MAX_COLSPAN = 1000  # what browsers honour (HTML: a larger colspan counts as 1000)
+MAX_HEADER_COLUMNS = 16384  # columns a header row is looked for in (Excel's width): the grid stays small
 _SKIP_CLOSE = {tag: re.compile(rf"</{tag}\s*>", re.I) for tag in SKIP_TAGS}
 
 # What a tag does to the walk: nothing, end the current block, or also move the table cursor.
@@ -98,6 +100,12 @@ def _kind(tag: str | None) -> int:
         return _INLINE
     kind = _KIND.get(tag)
     return kind if kind is not None else _KIND.get(tag.lower(), _INLINE)
+
+
+def _colspan(digits: str) -> int:
+    """A colspan's value as browsers take it: at most MAX_COLSPAN, however many digits it is spelt with."""
+    significant = digits.lstrip("0")
+    return min(int(significant[:5] or 0), MAX_COLSPAN)
 
 
 def _skip(source: str, tag: str, position: int) -> int:
@@ -176,10 +184,12 @@ class _Table:
         """
         if not self.height:
             return
-        grid = [[""] * self.width for _ in range(min(self.height, SCAN_ROWS))]
+        width = min(self.width, MAX_HEADER_COLUMNS)  # colspan="1000" a thousand times must not allocate GBs
+        grid = [[""] * width for _ in range(min(self.height, SCAN_ROWS))]
         for block in self.head:
             locator: CellLocator = block.locator  # type: ignore[assignment]
-            grid[locator.record[2] - 1][locator.col - 1] = block.text.strip()
+            if locator.col <= width:
+                grid[locator.record[2] - 1][locator.col - 1] = block.text.strip()
         grid += [[]] * (self.height - len(grid))  # rows below the scan only count, they are never read
         self.head = []
         self.header = detect_header(grid)
@@ -190,7 +200,7 @@ class _Table:
         for block in blocks[self.first :]:
             cell = block.locator
             if cell.__class__ is CellLocator and cell.table is self and cell.record[2] > below:  # type: ignore[attr-defined]
-                cell.field = names[cell.col - 1]  # type: ignore[attr-defined]
+                cell.field = names[cell.col - 1] if cell.col <= width else None  # type: ignore[attr-defined]
 
 
 class CellLocator(SourceLocator):
@@ -370,7 +380,7 @@ class _Collector:
         if attributes:
             span = _COLSPAN.search(attributes)
             if span:
-                table.col += int(span.group(1)) - 1
+                table.col += _colspan(span.group(1)) - 1
 
     def _cell_token(self, content: str, start: int) -> None:
         """``<td>`` + a run with no tag + ``</td>``: the three steps of the walk, in one."""

@@ -9,13 +9,16 @@ lines not counted), plus ``field`` in a table with a header row.
 
 Hostile input is bounded: the page tree is walked by hand (a loop is an
 error, not a hang), compressed streams inflate to at most MAX_STREAM bytes,
-and page count and wall time are capped. Scanned pages (an image, no text)
+the content pdfminer reads follows the file's size, a page holds at most
+MAX_PAGE_CHARS characters, pdfminer's quadratic steps are replaced by linear
+ones, and page count and wall time are capped. Scanned pages (an image, no text)
 make the whole file E001: it cannot be audited without OCR.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 import zlib
@@ -32,6 +35,11 @@ MAX_STREAM = 64 << 20  # bytes one compressed stream may inflate to
 MAX_TREE_DEPTH = 64
 TIME_BUDGET = 120.0  # seconds for one file
 SCAN_COVER = 0.3  # an image covering this share of a textless page makes it a scanned page
+MAX_PAGE_CHARS = 50_000  # characters on one page (a dense A4 page has under 20,000; each is ~1 KB in pdfminer)
+CONTENT_FLOOR = 8 << 20  # content-stream bytes pdfminer may read for any file (seconds, not minutes) …
+CONTENT_RATIO = 128  # … or this many times the file's size (dense text without embedded fonts: up to 20)
+CHAR_COST = 24  # content bytes one drawn character counts as (pdfminer spends as long on a CJK one as on ~24)
+OBJECT_COST = 8  # … and one operand or operator (``ET ET ET …`` costs ~11 µs per 3 bytes)
 
 
 class _BoundedZlib:
@@ -126,16 +134,38 @@ def _inflate_until_error(inflater: Any, chunk: bytes, offset: int, last_allowed_
     return pieces
 
 
+def lzwdecode(data: bytes) -> bytes:
+    """An LZW stream, decoded to at most MAX_STREAM bytes; replaces pdfminer's function of that name.
+
+    LZW packs a run into ever longer codes (over 1000:1): 75 KB of codes made 100 MB, so a
+    file under 1 MB could ask for GBs. pdfminer's own decoder, with the bound Flate has.
+    """
+    from pdfminer.lzw import LZWDecoder
+
+    pieces = []
+    produced = 0
+    for piece in LZWDecoder(io.BytesIO(data)).run():
+        produced += len(piece)
+        if produced > MAX_STREAM:
+            raise LoadError(
+                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
+            )
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
 def _install_bounded_zlib() -> None:
     import pdfminer.pdfinterp as pdfinterp
     import pdfminer.pdftypes as pdftypes
 
     pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
     pdftypes.decompress_corrupted = decompress_corrupted
+    pdftypes.lzwdecode = lzwdecode
     if not issubclass(pdfinterp.PDFContentParser, _Budgeted):
         pdfinterp.PDFContentParser = type(  # type: ignore[misc]
             "BudgetedContentParser", (_Budgeted, pdfinterp.PDFContentParser), {}
         )
+    _install_in_place_tokens()
 
 
 _deadline = threading.local()  # when this thread's current PDF must be done (scans may run in threads)
@@ -145,13 +175,169 @@ class _Budgeted:
     """Mixed into pdfminer's content-stream parser: the time budget is checked every 4 KB of a stream.
 
     Checking between pages is not enough: one page of vector drawing (a village plan) or a
-    hostile stream of operators keeps pdfminer busy for minutes inside a single page.
+    hostile stream of operators keeps pdfminer busy for minutes inside a single page. Each
+    4 KB read also counts against the file's content allowance (``_spend_content``).
     """
 
+    buf: bytes
+    charpos: int
+
     def fillbuf(self) -> bool:
+        if self.charpos < len(self.buf):
+            return False  # what pdfminer does too: the tokenizer asks before every token
         if time.monotonic() > getattr(_deadline, "at", float("inf")):
             raise _too_slow()
-        return super().fillbuf()  # type: ignore[misc]
+        changed = super().fillbuf()  # type: ignore[misc]
+        if not self.buf.isspace():  # pdfminer skips a run of blanks in one regex search: it costs nothing
+            _spend_content(len(self.buf))
+        return changed
+
+    def nextobject(self) -> Any:
+        _spend_content(OBJECT_COST)
+        return super().nextobject()  # type: ignore[misc]
+
+    def get_inline_data(self, pos: int, target: bytes = b"EI") -> tuple[int, bytes]:
+        """pdfminer's reader of an inline image (``BI … ID data EI``), collecting into a bytearray.
+
+        pdfminer appends to a bytes object for every byte after each ``E``: quadratic, so a
+        2 KB page of ``E`` s in one inline image held a scan for minutes. Same bytes, same end.
+        """
+        self.seek(pos)  # type: ignore[attr-defined]
+        matched = 0
+        data = bytearray()
+        while matched <= len(target):
+            self.fillbuf()
+            if matched:
+                char = self.buf[self.charpos : self.charpos + 1]
+                data += char
+                self.charpos += 1
+                if (len(target) <= matched and char.isspace()) or (
+                    matched < len(target) and char == target[matched : matched + 1]
+                ):
+                    matched += 1
+                else:
+                    matched = 0
+            else:
+                found = self.buf.find(target[0], self.charpos)
+                if found < 0:
+                    data += self.buf[self.charpos :]
+                    self.charpos = len(self.buf)
+                else:
+                    data += self.buf[self.charpos : found + 1]
+                    self.charpos = found + 1
+                    matched = 1
+        del data[-(len(target) + 1) :]  # the target and the byte after it
+        return (pos, re.sub(rb"(\x0d\x0a|[\x0d\x0a])$", b"", bytes(data)))
+
+
+def _spend_content(size: int) -> None:
+    """Count content read (and characters drawn) against this file's allowance: a form drawn twice counts twice.
+
+    A stream may inflate to MAX_STREAM, and pdfminer reads about 1 MB/s of content: a few KB
+    of deflated operators held a page for minutes, so what a file may cost follows its size.
+    """
+    left = getattr(_deadline, "content", float("inf")) - size
+    _deadline.content = left
+    if left < 0:
+        limit = _deadline.content_limit >> 20
+        raise LoadError(
+            f"PDF 页面内容超过 {limit} MB 的处理上限（按文件大小计），疑似压缩炸弹，已中止 "
+            f"(PDF page content exceeds {limit} MB: far more than the file holds, a bomb)"
+        )
+
+
+_TOKEN_STATES: dict[str, Any] = {}  # pdfminer's own string and name states, wrapped below
+
+
+def _install_in_place_tokens() -> None:
+    """Strings and names with escapes grow in place: pdfminer copies the whole token per escape.
+
+    ``(\\(\\(…)`` with 200,000 escapes, ``((((…))))`` or a name of ``#41#41…`` took seconds
+    (a few MB of them, minutes) because every escape, nested parenthesis or ``#xx`` does
+    ``token += piece`` on bytes. Here the token is a bytearray while it grows and bytes again
+    before pdfminer hands it on, so every token is exactly what pdfminer would make.
+    """
+    from pdfminer.psparser import PSBaseParser
+
+    if _TOKEN_STATES:
+        return
+    for name in ("_parse_string", "_parse_literal", "_parse_literal_hex"):
+        _TOKEN_STATES[name] = getattr(PSBaseParser, name)
+    PSBaseParser._parse_string = _parse_string  # type: ignore[method-assign]
+    PSBaseParser._parse_literal = _parse_literal  # type: ignore[method-assign]
+    PSBaseParser._parse_literal_hex = _parse_literal_hex  # type: ignore[method-assign]
+
+
+def _parse_string(self: Any, s: bytes, i: int) -> int:
+    if self._curtoken.__class__ is bytes:
+        self._curtoken = bytearray(self._curtoken)
+    end = _TOKEN_STATES["_parse_string"](self, s, i)
+    if self._parse1 == self._parse_main:  # the string closed: its token is bytes like any other
+        position, token = self._tokens[-1]
+        self._tokens[-1] = (position, bytes(token))
+    return end
+
+
+def _parse_literal(self: Any, s: bytes, i: int) -> int:
+    if self._curtoken.__class__ is bytearray:
+        from pdfminer.psparser import END_LITERAL
+
+        found = END_LITERAL.search(s, i)
+        if found is not None and s[found.start()] != 0x23:  # the name ends here: LIT() needs bytes
+            self._curtoken = bytes(self._curtoken)
+    return _TOKEN_STATES["_parse_literal"](self, s, i)  # type: ignore[no-any-return]
+
+
+def _parse_literal_hex(self: Any, s: bytes, i: int) -> int:
+    if self._curtoken.__class__ is bytes:
+        self._curtoken = bytearray(self._curtoken)
+    return _TOKEN_STATES["_parse_literal_hex"](self, s, i)  # type: ignore[no-any-return]
+
+
+class _LinearPop:
+    """Mixed into pdfminer's page interpreter: an operator takes its operands off the stack in place.
+
+    pdfminer rebuilds the whole operand stack (``stack = stack[:-n]``) for every operator, so a
+    stream that pushes 200,000 numbers and then runs 200,000 operators took over a minute for
+    a 1.4 KB file. Same operands, same stack.
+    """
+
+    argstack: list[Any]
+
+    def pop(self, n: int) -> list[Any]:
+        if n == 0:
+            return []
+        taken = self.argstack[-n:]
+        del self.argstack[-n:]
+        return taken
+
+
+class _PageLimits:
+    """Mixed into pdfminer's page aggregator: what one page may cost in memory.
+
+    Only characters and images are read, so lines and shapes are not kept (a page of vector
+    drawing made a pdfminer object per segment), and a page may hold MAX_PAGE_CHARS characters:
+    a few KB of deflated ``Tj`` operators otherwise make millions of ~1 KB objects.
+    """
+
+    chars = 0
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        self.chars = 0
+        super().begin_page(page, ctm)  # type: ignore[misc]
+
+    def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self.chars += 1
+        _spend_content(CHAR_COST)
+        if self.chars > MAX_PAGE_CHARS:
+            raise LoadError(
+                f"PDF 一页中的字符超过 {MAX_PAGE_CHARS} 个上限，疑似恶意构造 "
+                f"(more than {MAX_PAGE_CHARS} characters on a page)"
+            )
+        return super().render_char(*args, **kwargs)  # type: ignore[misc, no-any-return]
 
 
 def _too_slow() -> LoadError:
@@ -225,12 +411,13 @@ def _page_texts(data: bytes) -> Iterator[tuple[str, bool]]:
 
     started = time.monotonic()
     _deadline.at = started + TIME_BUDGET
+    _deadline.content = _deadline.content_limit = max(CONTENT_FLOOR, CONTENT_RATIO * len(data))
     try:
         document = PDFDocument(PDFParser(io.BytesIO(data)))
         _check_page_tree(document)
         manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=None)
-        interpreter = PDFPageInterpreter(manager, device)
+        device = type("LimitedAggregator", (_PageLimits, PDFPageAggregator), {})(manager, laparams=None)
+        interpreter = type("LinearInterpreter", (_LinearPop, PDFPageInterpreter), {})(manager, device)
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
             if number > MAX_PAGES:
                 raise LoadError(f"PDF 超过 {MAX_PAGES} 页上限 (more than {MAX_PAGES} pages)")
@@ -245,7 +432,7 @@ def _page_texts(data: bytes) -> Iterator[tuple[str, bool]]:
             if time.monotonic() - started > TIME_BUDGET:
                 raise _too_slow()
     finally:
-        _deadline.at = float("inf")  # pdfminer used elsewhere in this thread is not on this file's clock
+        _deadline.at = _deadline.content = float("inf")  # pdfminer used elsewhere is not on this file's budget
 
 
 def _check_page_tree(document: Any) -> None:

@@ -27,6 +27,8 @@ RATIO_FLOOR = 10 << 20  # entries under 10 MiB may compress as well as they like
 MAX_ENTRIES = 10_000
 XML_HEAD = 4096  # bytes of each XML entry checked for a DTD
 
+# What zipfile raises for a damaged archive; NotImplementedError is a header naming a zip version it lacks.
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, struct.error, NotImplementedError)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 KIND_NAMES = {
@@ -63,7 +65,7 @@ def content_kind(data: bytes) -> str:
         return kind
     try:
         return package_kind(zipfile.ZipFile(io.BytesIO(data))).kind
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
+    except (*ZIP_ERRORS, ValueError):
         return "zip"
 
 
@@ -145,7 +147,7 @@ def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+    except (*ZIP_ERRORS, zipfile.LargeZipFile, ValueError) as exc:
         raise LoadError(
             f"文件已损坏或不完整（zip 结构无效，可能被截断）(corrupt or truncated zip: {reason(exc)})"
         ) from exc
@@ -279,5 +281,5 @@ def read_member(archive: zipfile.ZipFile, name: str) -> bytes | None:
         return archive.read(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+    except (*ZIP_ERRORS, zlib.error) as exc:
         raise LoadError(f"文件已损坏（无法读取 {name}）(corrupt zip member {name}: {reason(exc)})") from exc

@@ -39,6 +39,14 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|sheetData)\b([^>]*)>")
 _ATTR = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
 _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _HIDDEN = b'hidden="'  # the only spelling the tag scan's attribute pattern reads
+MAX_SPARSE_AREA = 10_000_000  # cells of a sheet's bounding box calamine may allocate (~32 bytes each) …
+SPARSE_RATIO = 4  # … or this many per cell the sheet really holds (a dense big sheet is not sparse)
+# Every spelling calamine reads (any case, either quote, spaces): a cell with a value (not ``/>``), a row.
+_VALUE_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]{1,16})(\d{1,16})["'][^>]*(?<!/)>""")
+_ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d{1,16})["']""")
+# A cell or row reference past column ZZ or row 9999, in the same spellings (no \b: 4x faster,
+# and a stray match only costs the exact count).
+_FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})""")
 
 
 def column_letter(index: int) -> str:
@@ -186,16 +194,23 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
         metas = list(workbook.sheets_metadata)
     except Exception as exc:  # calamine raises several types for zip/xml/password problems
         raise LoadError(f"无法打开电子表格 (cannot open workbook): {reason(exc)}") from exc
+    except BaseException as exc:
+        raise _panic_error(exc) from exc
     try:
         parts, names = _workbook_xml(archive)
         sheets = []
+        seen: set[str] = set()
         for meta in metas:
             info = SheetInfo(meta.name, meta.visible != SheetVisibleEnum.Visible, parts.get(meta.name))
+            if info.name in seen or info.part in seen:  # one sheet listed 20,000 times was read 20,000 times
+                continue
+            seen.update(key for key in (info.name, info.part) if key)
             if info.part:
                 if info.part in marked:  # most sheets hide nothing: no tag scan
                     _scan_hidden(archive, info)
                 info.comments = _comments(archive, info.part)
             sheets.append(info)
+        _check_extents(archive, sheets)
         extras = names + property_blocks(archive)
     except LoadError:
         raise
@@ -223,7 +238,20 @@ def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
         raise
     except Exception as exc:
         raise LoadError(f"电子表格内容无法读取 (cannot read workbook): {reason(exc)}") from exc
+    except BaseException as exc:
+        raise _panic_error(exc) from exc
     return document
+
+
+def _panic_error(exc: BaseException) -> BaseException:
+    """A Rust panic inside calamine as E001; anything else (KeyboardInterrupt …) goes on as it was.
+
+    pyo3 raises a panic as ``PanicException``, a BaseException that ``except Exception`` misses
+    and no module exports by name: it is told by its name.
+    """
+    if type(exc).__name__ != "PanicException":
+        return exc
+    return LoadError(f"电子表格读取组件内部出错，无法读取 (calamine panicked: {reason(exc)})")
 
 
 def _all_blocks(workbook: Any, sheets: list[SheetInfo], extras: list[Block]) -> list[Block]:
@@ -295,6 +323,69 @@ def _scan_hidden(archive: zipfile.ZipFile, info: SheetInfo) -> None:
             tail = buffer[cut:]
             if not chunk:
                 return
+
+
+def _check_extents(archive: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
+    """Refuse a sheet whose values lie so far apart that calamine's grid for them cannot be held.
+
+    calamine allocates a slot for every cell of the box around a sheet's values: a 5 KB sheet
+    with values in A1 and XFD1048576 asks for 17 billion and aborts the whole process (a Rust
+    allocation failure is not an exception). Every worksheet part is checked, not only those
+    the workbook names, since calamine resolves the parts itself.
+    """
+    parts = {s.part for s in sheets if s.part} | {n for n in archive.namelist() if n.startswith("xl/worksheets/")}
+    for part in sorted(parts):
+        if part.endswith(".xml") and part in archive.NameToInfo and _reaches_far(archive, part):
+            rows, cols, cells = _extent(archive, part)
+            if rows * cols > max(MAX_SPARSE_AREA, SPARSE_RATIO * cells):
+                raise LoadError(
+                    f"{part} 的数据分散在 {rows} 行 × {cols} 列的范围内，超过 {MAX_SPARSE_AREA} 个单元格上限，"
+                    f"文件损坏或恶意构造 (sheet values span {rows} x {cols} cells: too sparse to load)"
+                )
+
+
+def _reaches_far(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether any reference lies beyond column ZZ or row 9999: one C-speed search, no step per cell.
+
+    A box inside ZZ9999 (7 million cells) always fits, so most sheets need no count at all;
+    only those that reach further are measured by :func:`_extent`.
+    """
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if _FAR_REF.search(tail + chunk) is not None:
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
+    """(rows, columns) of the box around a sheet's values and row tags, and how many values it has."""
+    rows: set[bytes] = set()
+    cols: set[bytes] = set()
+    cells = 0
+    tail = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            cut = len(buffer) if cut == -1 else cut
+            found = _VALUE_REF.findall(buffer, 0, cut)
+            if found:
+                cells += len(found)
+                letters, numbers = zip(*found, strict=True)
+                cols.update(letters)
+                rows.update(numbers)
+            rows.update(_ROW_REF.findall(buffer, 0, cut))
+            tail = buffer[cut:]
+            if not chunk:
+                break
+    if not cols:
+        return 0, 0, 0
+    rows_at = [int(row) for row in rows]
+    cols_at = [column_index(col.decode().upper()) for col in cols]
+    return max(rows_at) - min(rows_at) + 1, max(cols_at) - min(cols_at) + 1, cells
 
 
 def _comments(archive: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
