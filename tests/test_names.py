@@ -274,3 +274,12 @@ def test_spacy_component_on_a_blank_chinese_pipeline() -> None:
     nlp.add_pipe(names_component())
     doc = nlp("拟将张建华、王某等2户纳入低保。")
     assert [(e.text, e.label_) for e in doc.ents] == [("张建华", "PERSON")]
+
+
+def test_a_paragraph_listing_thousands_of_people_finds_each_once() -> None:
+    """Taken spans are a character map: the 2,000th name costs what the first did, and none is lost."""
+    surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋"
+    people = [surnames[i % 10] + given[i // 10 % 10] + given[i // 100 % 10] for i in range(2000)]
+    text = "经研究，同意以下人员纳入低保：" + "，".join(f"{name}（男，45岁）" for name in people) + "。"
+    found = text_names(text)
+    assert [m.value for m in found] == people

@@ -387,21 +387,33 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
     if hi - lo < 2 or not (data.surname_start.search(text, lo, hi) or _ANY_CUE.search(text, lo, hi)):
         return []  # no surname, no cue, no middle dot: nothing can be a name here
     masked = _masked_spans(text, lo, hi, data)
-    taken = [(m.start, m.end) for m in masked]
-    taken += [m.span() for m in _TITLES.finditer(text, lo, hi)]  # 主任, 书记 … are never part of a name
-    taken += [m.span("names") for m in ROLE_LIST.finditer(text, lo, hi)]  # people listed in their role
-    found: list[NameMention] = list(masked)
+    # Characters already given to a name, a title or a role list: one byte each, so a paragraph
+    # listing thousands of names costs a slice test per candidate, not a walk over every name so far.
+    taken = bytearray(hi - lo)
+
+    def take(s: int, e: int) -> None:
+        s, e = max(s, lo), min(e, hi)
+        if s < e:
+            taken[s - lo : e - lo] = b"\x01" * (e - s)
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
+        return taken.find(1, max(s, lo) - lo, max(min(e, hi) - lo, 0)) == -1
+
+    for m in masked:
+        take(m.start, m.end)
+    for m in _TITLES.finditer(text, lo, hi):
+        take(*m.span())  # 主任, 书记 … are never part of a name
+    for m in ROLE_LIST.finditer(text, lo, hi):
+        take(*m.span("names"))  # people listed in their role
+    found: list[NameMention] = list(masked)
 
     def add(s: int, e: int, source: str, score: float) -> None:
         if e - s < 2 or not free(s, e):
             return
-        taken.append((s, e))  # an official in role blocks the span too (no 明华 inside 李明华)
+        take(s, e)  # an official in role blocks the span too (no 明华 inside 李明华)
         title = ROLE_AFTER.match(text[e : min(hi, e + 4)])
         if title is not None:
-            taken.append((e, e + title.end()))  # …and the title after it (no 任主持 in 主任主持)
+            take(e, e + title.end())  # …and the title after it (no 任主持 in 主任主持)
         if not _role(text, s, e, lo, hi):
             found.append(NameMention(s, e, text[s:e], False, source, score))
 
