@@ -794,7 +794,7 @@ def test_a_workbook_openpyxl_cannot_open_is_an_error_not_a_crash(tmp_path: Path)
         for name in source.namelist():
             part = source.read(name)
             if name == "[Content_Types].xml":
-                part = part.replace(b"<Override ", b"<Override Bogus=\"1\" ", 1)  # openpyxl: TypeError
+                part = part.replace(b"<Override ", b'<Override Bogus="1" ', 1)  # openpyxl: TypeError
             archive.writestr(name, part)
     path = tmp_path / "低保.xlsx"
     path.write_bytes(broken.getvalue())
