@@ -105,6 +105,10 @@ class Scanner:
             return self.scan_target(target)
         except Exception as exc:
             return self._error(target, None, None, f"内部错误 (internal error): {type(exc).__name__}")
+        except BaseException as exc:  # pyo3 raises a Rust panic (a streamed sheet re-read) as a BaseException
+            if type(exc).__name__ != "PanicException":
+                raise  # KeyboardInterrupt, SystemExit: not this file's business
+            return self._error(target, None, None, "内部错误 (internal error): PanicException")
 
     def crashed(self, target: Target) -> FileResult:
         """The result for a file whose scan killed the worker process scanning it."""

@@ -68,3 +68,26 @@ def test_the_cli_exits_2_and_reports_the_rest(folder: Path, monkeypatch: pytest.
     assert result.exit_code == 2
     assert result.stdout.count('"rule_id": "P101"') == 20
     assert ID not in result.stdout
+
+
+def test_a_native_panic_is_that_files_e001_but_ctrl_c_still_stops(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class PanicException(BaseException):
+        """What pyo3 raises for a Rust panic (it derives from BaseException, not Exception)."""
+
+    real = Scanner.scan_target
+    raised: list[type[BaseException]] = [PanicException]
+
+    def scan_target(self: Scanner, target: Target) -> engine.FileResult:
+        if "boom" in target.display:
+            raise raised[0]("calamine")
+        return real(self, target)
+
+    monkeypatch.setattr(Scanner, "scan_target", scan_target)
+    report = scan_paths([str(folder)], jobs=1)
+    status = {Path(f.path).name: (f.status, f.error) for f in report.files}
+    assert status["list_07_boom.csv"] == ("error", "内部错误 (internal error): PanicException")
+    raised[0] = KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        scan_paths([str(folder)], jobs=1)
