@@ -368,6 +368,23 @@ def test_record_keys_are_unchanged(text: str, fmt: str) -> None:
 
 
 @SETTINGS
+@given(
+    st.lists(st.text(alphabet="张三。；！?\n|\t1、 ", max_size=40), min_size=1, max_size=4),
+    st.booleans(),
+)
+def test_record_keys_of_paragraph_blocks_are_unchanged(texts: list[str], in_table: bool) -> None:
+    """docx paragraphs and multi-line cells: one record per block, sentences counted per line."""
+    blocks = [
+        Block(text, FixedLocator({"paragraph": n}, ("paragraph", n), None, in_table)) for n, text in enumerate(texts)
+    ]
+    document = Document("t.docx", "docx", blocks)
+    keys = RecordKeys(document)
+    for block in [*blocks, *reversed(blocks)]:  # coming back to a block reads its lines again
+        for offset in range(len(block.text)):
+            assert keys.key(block, offset) == reference_key(document, block, offset), offset
+
+
+@SETTINGS
 @given(st.text(alphabet=" \u3000\t张李王欧阳明华某*、，（户主）·a1", max_size=12), st.integers(0, 5))
 def test_name_cells_fast_path_agrees_with_splitting(text: str, offset: int) -> None:
     assert cell_names(text, offset) == _split_cell_names(text, offset)
