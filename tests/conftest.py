@@ -1,4 +1,4 @@
-"""Shared fixtures: a CLI runner and the optional ../shared reference folder."""
+"""Shared fixtures: a CLI runner, a good file to scan beside a bad one, and the optional ../shared reference folder."""
 
 from __future__ import annotations
 
@@ -22,6 +22,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "stable"))
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def good(tmp_path: Path) -> Path:
+    """A list with one exposed ID (``synth.make_id()``): scanned beside a broken file, it must still be found."""
+    from synth import make_id
+
+    path = tmp_path / "good.csv"
+    path.write_text(f"序号,姓名,身份证号码\n1,张三,{make_id()}\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture

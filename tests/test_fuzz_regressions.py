@@ -46,13 +46,6 @@ def scanner() -> Scanner:
     return Scanner(Config())
 
 
-@pytest.fixture
-def good(tmp_path: Path) -> Path:
-    path = tmp_path / "good.csv"
-    path.write_text(f"序号,姓名,身份证号码\n1,张三,{ID}\n", encoding="utf-8")
-    return path
-
-
 def scan_one(scanner: Scanner, path: Path) -> FileResult:
     return scanner.scan_target(Target(str(path), path, True))
 

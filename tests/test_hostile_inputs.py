@@ -52,13 +52,6 @@ REQUIRED = {
 }
 
 
-@pytest.fixture
-def good(tmp_path: Path) -> Path:
-    path = tmp_path / "good.csv"
-    path.write_text(f"序号,姓名,身份证号码\n1,张三,{ID}\n", encoding="utf-8")
-    return path
-
-
 def scan(*paths: Path) -> tuple[int, dict[str, Any], str, float]:
     started = time.monotonic()
     result = CliRunner().invoke(app, ["scan", *map(str, paths), "--format", "json", "--ignore", "W"])
