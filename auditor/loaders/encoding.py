@@ -7,6 +7,8 @@ import codecs
 from auditor.loaders.errors import LoadError
 
 _SNIFF = 8192
+DAMAGE_MIN = 4  # undecodable sequences any text file may have (more in a big one: damage_allowed)
+VALID_PER_DAMAGED = 10  # well-formed non-ASCII characters per damaged sequence for a damaged UTF-8 file
 
 
 def looks_binary(data: bytes) -> bool:
@@ -57,10 +59,6 @@ def damage_allowed(data: bytes) -> int:
     More than that is a file of mixed encodings or not text at all: E001, it needs fixing.
     """
     return max(DAMAGE_MIN, len(data) // 1000)
-
-
-DAMAGE_MIN = 4
-VALID_PER_DAMAGED = 10  # well-formed non-ASCII characters per damaged sequence for a damaged UTF-8 file
 
 
 def _damaged_utf8(decoded: tuple[str, str, int], data: bytes) -> bool:

@@ -53,9 +53,7 @@ class _BoundedZlib:
         inflater = zlib.decompressobj(wbits)
         out = inflater.decompress(data, MAX_STREAM + 1)
         if len(out) > MAX_STREAM or inflater.unconsumed_tail:
-            raise LoadError(
-                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
-            )
+            raise _bomb()
         if not inflater.eof:
             raise zlib.error("incomplete or truncated stream")
         return out
@@ -76,9 +74,7 @@ class _BoundedInflater:
         out = self._inner.decompress(data, max_length or MAX_STREAM + 1 - self._produced)
         self._produced += len(out)
         if self._produced > MAX_STREAM:
-            raise LoadError(
-                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
-            )
+            raise _bomb()
         return out
 
     def __getattr__(self, name: str) -> Any:
@@ -114,9 +110,7 @@ def decompress_corrupted(data: bytes, chunk_size: int = CORRUPT_CHUNK) -> bytes:
             break
         produced += len(piece)
         if produced > MAX_STREAM or inflater.unconsumed_tail:
-            raise LoadError(
-                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
-            )
+            raise _bomb()
         pieces.append(piece)
     return b"".join(pieces)
 
@@ -147,9 +141,7 @@ def lzwdecode(data: bytes) -> bytes:
     for piece in LZWDecoder(io.BytesIO(data)).run():
         produced += len(piece)
         if produced > MAX_STREAM:
-            raise LoadError(
-                f"PDF 中有数据流解压后超过 {MAX_STREAM >> 20} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)"
-            )
+            raise _bomb()
         pieces.append(piece)
     return b"".join(pieces)
 
@@ -338,6 +330,12 @@ class _PageLimits:
                 f"(more than {MAX_PAGE_CHARS} characters on a page)"
             )
         return super().render_char(*args, **kwargs)  # type: ignore[misc, no-any-return]
+
+
+def _bomb() -> LoadError:
+    """One stream inflated past MAX_STREAM (Flate, a damaged Flate retry or LZW)."""
+    limit = MAX_STREAM >> 20
+    return LoadError(f"PDF 中有数据流解压后超过 {limit} MB，疑似压缩炸弹 (PDF stream inflates too far: bomb)")
 
 
 def _too_slow() -> LoadError:
