@@ -6,6 +6,7 @@ is dropped silently — and one bad file never stops the others.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sys
@@ -272,7 +273,9 @@ _WORKER: Scanner | None = None
 
 
 def _init_worker(config: Config | None, rules: dict[str, Rule] | None) -> None:
+    """A forked worker inherits the parent's paused collector; a worker frees what it loads, so it needs one."""
     global _WORKER
+    gc.enable()
     _WORKER = Scanner(config, rules)
 
 
@@ -318,21 +321,24 @@ def _scan_parallel(
         except BrokenProcessPool:
             suspects.extend(indices)
 
-    pool = new_pool(workers)
-    try:
-        for chunk in chunks:
-            while len(pending) >= 2 * workers:
-                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-                for future in done:
-                    settle(future)
-            if suspects:
-                break
-            pending[pool.submit(_scan_in_worker, [targets[i] for i in chunk])] = chunk
-        for future in list(pending):
-            wait([future])
-            settle(future)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # Findings arrive by the hundred thousand, and none holds a cycle: letting the collector walk
+    # them again and again as they are unpickled would take more time than unpickling them.
+    with gc_paused():
+        pool = new_pool(workers)
+        try:
+            for chunk in chunks:
+                while len(pending) >= 2 * workers:
+                    done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+                    for future in done:
+                        settle(future)
+                if suspects:
+                    break
+                pending[pool.submit(_scan_in_worker, [targets[i] for i in chunk])] = chunk
+            for future in list(pending):
+                wait([future])
+                settle(future)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     if suspects:
         _rescan_alone(targets, sorted(suspects), new_pool, keep, config, rules)
         rest = [i for chunk in chunks for i in chunk if results[i] is None]
