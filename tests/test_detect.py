@@ -9,7 +9,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from synth import luhn_complete, make_id
 
-from auditor.recognizers.detect import Detector
+from auditor.normalize import fold_width
+from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Detector
 
 ID = make_id()
 PHONE = "13812345678"
@@ -156,3 +157,19 @@ def test_spaced_mobile_before_a_decimal_column_is_found() -> None:
     """A space-separated row (序号 姓名 手机 面积 金额): the area's decimal does not hide the phone before it."""
     found = [(d.entity, d.kind) for d in Detector().detect("1 张三 138 1234 5678 2.5 1200")]
     assert found == [("PHONE_NUMBER", "exposed")]
+
+
+_FOLDABLE = "0123456789０１２３４５６７８９Xxｘ＊*×●# -－\u3000\u00a0\u2010\u2014.Ee+＋１Ｅｅa张"
+
+
+@settings(max_examples=600)
+@given(st.text(alphabet=_FOLDABLE, max_size=40))
+@example("１２３４５\u3000６７８９０")
+@example("５.３２３２８Ｅ+１７")
+def test_the_precheck_passes_exactly_the_texts_that_can_hold_a_candidate(text: str) -> None:
+    """detect() skips a text the precheck rejects: that must never hide a run or a damaged number."""
+    folded = fold_width(text)
+    could_hold = RUN_RE.search(folded) is not None or any(hint in folded for hint in ("E+", "e+", "E1", "e1"))
+    assert (MAY_HOLD_CANDIDATE.search(text) is not None) == could_hold
+    if SCI_RE.search(folded) is not None:
+        assert MAY_HOLD_CANDIDATE.search(text) is not None

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from auditor.findings import FindingMaker
 from auditor.model import Block, Document, Finding
-from auditor.recognizers.detect import CANDIDATE_CHAR, Detection, Detector
+from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, Detection, Detector
 
 RULE_OF: dict[tuple[str, str], str] = {
     ("CN_RESIDENT_ID", "exposed"): "P101",
@@ -26,10 +26,10 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
     Offsets in a Detection are offsets in ``block.text``; the block's locator maps them
     to the source. Shared by the privacy rules and by ``auditor fix``.
     """
-    may_hold = CANDIDATE_CHAR.search
+    may_hold = MAY_HOLD_CANDIDATE.search
     for block in document.blocks:
         if may_hold(block.text) is None:
-            continue  # most table cells (names, amounts in words, dates in Chinese) hold no candidate
+            continue  # most cells and lines (names, amounts, dates) hold no candidate: skip the call
         locator = block.locator
         for detection in detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at):
             yield block, detection

@@ -33,9 +33,14 @@ _PART_RE = re.compile(r"[^ \-]+")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
 _ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
-# A text without any of these holds no candidate: callers with many small blocks
-# (table cells) test it first and skip the call.
-CANDIDATE_CHAR = re.compile(r"[0-9０-９*＊×●#○◯■□]")
+# A text this does not match holds no candidate, so detect() returns at once: in finance
+# tables and notices most digits are short amounts and dates. It is RUN_RE and the
+# scientific-notation hint written for the unfolded text (folding maps one character to
+# one, so a run after folding is a run of these before it): an exact test, not a guess.
+_FOLDS_TO_HEAD = f"0-9０-９＊{_MASKS}"
+_FOLDS_TO_TAIL = f"{_FOLDS_TO_HEAD}XxＸｘ \u3000\u00a0\\-－\u2010\u2014"
+MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|[EeＥｅ][+1１]")
+_SCI_HINT = re.compile("[Ee][+1]")
 _START = attrgetter("start")
 
 
@@ -179,7 +184,7 @@ class Detector:
         header_at: Callable[[int], str | None] | None = None,
     ) -> list[Detection]:
         """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
-        if CANDIDATE_CHAR.search(text) is None:
+        if MAY_HOLD_CANDIDATE.search(text) is None:
             return []
         folded = fold_width(text)
         found: list[Detection] = []
@@ -189,7 +194,7 @@ class Detector:
             self._run(folded, run.start(), run.end(), header, header_at, in_table, found, taken, groups)
         for parts in groups:
             found.extend(self._grouped(folded, parts, header, header_at, in_table, taken))
-        if "E+" in folded or "e+" in folded or "E1" in folded or "e1" in folded:
+        if _SCI_HINT.search(folded) is not None:
             for match in SCI_RE.finditer(folded):
                 cue = Cue(folded, match.start(), in_table, header, header_at)
                 detection = self._scientific(folded, match, cue)
@@ -369,7 +374,7 @@ class Detector:
             if idcard.id_mask_ok(token, p.id_keep_first, p.id_keep_last):
                 return Detection("CN_RESIDENT_ID", "masked", start, end, token, 0.5, token)
             evidence = idcard.mask_id(token, p.id_keep_first, p.id_keep_last)
-            shown = len(idcard.visible_positions(token))
+            shown = idcard.visible_count(token)
             return Detection("CN_RESIDENT_ID", "weak_mask", start, end, token, 0.8, evidence, f"（可见{shown}位）")
         if phone.plausible_masked_mobile(token):
             if phone.mobile_mask_ok(token, p.mobile_keep_first, p.mobile_keep_last):
