@@ -108,3 +108,23 @@ def test_cached_real_date_equals_the_calendar(digits: str) -> None:
         expected = date.year >= idcard.MIN_YEAR and date <= today
     assert idcard.real_date(digits) == expected
     assert idcard.real_date(digits, today) == expected
+
+
+@given(st.text("0123456789*×Xx＊１", min_size=0, max_size=20))
+def test_visible_count_counts_the_visible_positions(value: str) -> None:
+    assert idcard.visible_count(value) == len(idcard.visible_positions(value))
+
+
+def _plausible_masked_year(value: str) -> bool:
+    """The year test as first written: a shown year lies from MIN_YEAR to this year."""
+    year = value[6:10]
+    return not (year.isdigit() and not idcard.MIN_YEAR <= int(year) <= dt.date.today().year)
+
+
+@given(st.text("0123456789*", min_size=4, max_size=4), st.sampled_from(["01", "12", "**"]))
+def test_masked_id_year_test_compares_as_numbers(year: str, month: str) -> None:
+    value = f"110105{year}{month}**002X"
+    if "*" not in value[:17]:
+        value = value[:12] + "*" + value[13:]
+    expected = _plausible_masked_year(value)
+    assert idcard.plausible_masked_id(value) == expected

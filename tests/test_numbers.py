@@ -86,3 +86,26 @@ def test_fast_luhn_equals_the_textbook_loop(number: str) -> None:
 def test_fast_luhn_rejects_what_is_not_ascii_digits(text: str) -> None:
     if not (text.isascii() and text.isdigit()):
         assert not bank.luhn_ok(text)
+
+
+MASKED_MOBILE_ALPHABET = "0123456789*×●Xx１-"
+
+
+def _plausible_masked_mobile_reference(value: str) -> bool:
+    if len(value) != 11 or value[0] != "1":
+        return False
+    if not all(c.isdigit() or c in "*×●#○◯■□" or c in "Xx" for c in value):
+        return False
+    return any(not c.isdigit() for c in value) and (not value[1].isdigit() or value[1] in "3456789")
+
+
+@given(st.text(MASKED_MOBILE_ALPHABET, min_size=10, max_size=12).map(lambda s: "1" + s[1:] if s else s))
+def test_masked_mobile_plausibility_equals_the_definition(value: str) -> None:
+    assert phone.plausible_masked_mobile(value) == _plausible_masked_mobile_reference(value)
+
+
+@given(st.text(MASKED_MOBILE_ALPHABET, min_size=11, max_size=11), st.integers(0, 11), st.integers(0, 11))
+def test_mobile_mask_check_equals_the_definition(value: str, keep_first: int, keep_last: int) -> None:
+    shown = {i for i, c in enumerate(value) if c.isdigit()}
+    allowed = set(range(keep_first)) | set(range(len(value) - keep_last, len(value)))
+    assert phone.mobile_mask_ok(value, keep_first, keep_last) == (shown <= allowed)

@@ -15,6 +15,7 @@ from auditor.recognizers.regions import PROVINCE_PREFIXES, province_ok, region_k
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 MIN_YEAR = 1880
+_MIN_YEAR_DIGITS = str(MIN_YEAR)
 BIRTH_DATE = range(6, 14)  # 0-based positions 7–14
 _DIGIT = re.compile(r"\d")
 _MASKED_ID = re.compile(f"[0-9Xx{re.escape(MASK_CHARS)}]{{18}}")
@@ -109,6 +110,12 @@ def visible_positions(value: str) -> frozenset[int]:
     return frozenset(i for i, c in enumerate(value) if c.isdigit() or (i == last and c in "Xx"))
 
 
+def visible_count(value: str) -> int:
+    """How many characters of ``value`` show: ``len(visible_positions(value))``, counted in C."""
+    shown = sum(map(str.isdigit, value))
+    return shown + 1 if len(value) == 18 and value[17] in "Xx" else shown
+
+
 def is_masked(value: str) -> bool:
     """Contains mask characters; x/X mask everywhere except the check position of 18."""
     body = value[:17] if len(value) == 18 else value
@@ -142,8 +149,8 @@ def plausible_masked_id(value: str) -> bool:
         return False
     if value[0].isdigit() and value[1].isdigit() and not province_ok(value):
         return False
-    year = value[6:10]
-    if year.isdigit() and not (MIN_YEAR <= int(year) <= _dt.date.today().year):
+    year = value[6:10]  # ASCII digits (the fullmatch above), so strings compare as numbers
+    if year.isdigit() and not (_MIN_YEAR_DIGITS <= year <= _today_digits()[:4]):
         return False
     month = value[10:12]
     return not (month.isdigit() and not 1 <= int(month) <= 12)
