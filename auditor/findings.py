@@ -23,7 +23,11 @@ def fingerprint(key: bytes, *parts: str) -> str:
     A plain hash of an 18-digit ID can be brute-forced (about 1e11 candidates),
     so the key lives in config or the environment, never in the report.
     """
-    return hmac.digest(key, "\x1f".join(parts).encode("utf-8"), "sha256").hex()[:32]
+    return hmac.digest(key, _joined(parts), "sha256").hex()[:32]
+
+
+def _joined(parts: tuple[str, ...]) -> bytes:
+    return "\x1f".join(parts).encode("utf-8")
 
 
 @dataclass(slots=True)
@@ -36,6 +40,7 @@ class FindingMaker:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     language: str = "zh"
     _static: dict[str, tuple[Rule, str, str, bool]] = field(default_factory=dict, init=False, repr=False)
+    _keyed: hmac.HMAC | None = field(default=None, init=False, repr=False)
 
     def make(
         self,
@@ -68,9 +73,18 @@ class FindingMaker:
             entity if privacy else None,
             evidence,
             loc,
-            fingerprint(self.key, rule_id, self.path, identity),
+            self._fingerprint(rule_id, identity),
             record,
         )
+
+    def _fingerprint(self, rule_id: str, identity: str) -> str:
+        """``fingerprint(key, rule_id, path, identity)`` from a keyed state set up once per file:
+        the key schedule is most of an HMAC of a short message, and a dense list has thousands."""
+        if self._keyed is None:
+            self._keyed = hmac.new(self.key, digestmod="sha256")
+        keyed = self._keyed.copy()
+        keyed.update(_joined((rule_id, self.path, identity)))
+        return keyed.hexdigest()[:32]
 
     def _rule_static(self, rule_id: str) -> tuple[Rule, str, str, bool]:
         """What a rule contributes to every finding, looked up once per file (hot for dense tables)."""

@@ -17,7 +17,9 @@ from typer.testing import CliRunner
 from auditor.allowlist import PathAllowlist, glob_regex
 from auditor.baseline import BaselineError, load
 from auditor.cli import app
+from auditor.findings import FindingMaker, fingerprint
 from auditor.loaders.encoding import decode
+from auditor.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "corpora" / "samples"
@@ -289,3 +291,15 @@ def test_invalid_allowlist_config_exits_2(runner: CliRunner, tmp_path: Path, tom
     (tmp_path / "a.txt").write_text("无\n", encoding="utf-8")
     (tmp_path / "auditor.toml").write_text(toml + "\n", encoding="utf-8")
     assert scan(runner, str(tmp_path / "a.txt"))[0] == 2
+
+
+@pytest.mark.parametrize("key", [b"k", b"auditor-default-fingerprint-key-v1", b"x" * 100])
+def test_a_findings_fingerprint_is_the_keyed_hash_of_rule_path_and_identity(key: bytes) -> None:
+    """FindingMaker keeps a keyed state per file; its fingerprints must stay those of ``fingerprint()``
+    (baselines written by earlier versions hold them)."""
+    maker = FindingMaker(load_rules(), "村/名单.xlsx", key)
+    for identity in ("CN_RESIDENT_ID:X#1", "CN_RESIDENT_ID:X#2", "张三"):
+        made = maker.make("P101", {"sheet": "Sheet1", "cell": "C2"}, identity=identity, evidence="1101**")
+        assert made.fingerprint == fingerprint(key, "P101", "村/名单.xlsx", identity)
+    # Pinned: HMAC-SHA256 over the parts joined by U+001F, first 32 hex digits.
+    assert fingerprint(b"k", "P101", "a", "b") == "31a18627e99da8fa1e6a141c274c0bc6"
