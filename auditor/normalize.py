@@ -21,8 +21,12 @@ _NEEDS_FOLD = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0a\uff0d\u
 
 
 def fold_width(text: str) -> str:
-    """Full-width → half-width, same length; cheap when there is nothing to fold."""
-    if _NEEDS_FOLD.search(text) is None:
+    """Full-width → half-width, same length; cheap when there is nothing to fold.
+
+    ``isascii()`` reads a flag CPython keeps on every string, so most table cells
+    (digits, ASCII masks) return without a scan.
+    """
+    if text.isascii() or _NEEDS_FOLD.search(text) is None:
         return text
     return _FOLD_RUNS.sub(_fold_run, text)
 

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from synth import make_id
 
 from auditor.config import Config
 from auditor.engine import scan_paths as _scan_paths
+from auditor.model import LineIndex
 
 ID = make_id()
 
@@ -180,3 +183,11 @@ def test_xlsx_hidden_rows_only_scanned_where_the_sheet_spells_hidden(tmp_path: P
     found: set[str] = set()
     open_ooxml(buffer.getvalue(), "xlsx", b'hidden="', found)
     assert "xl/worksheets/sheet1.xml" in found and "xl/worksheets/sheet2.xml" not in found
+
+
+@given(st.text(alphabet="ab张\n\r", max_size=40), st.data())
+def test_line_index_maps_every_offset_to_its_line_and_column(text: str, data: st.DataObject) -> None:
+    offset = data.draw(st.integers(0, len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    assert LineIndex(text).line_col(offset) == (line, column)
