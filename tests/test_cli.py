@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -211,3 +213,11 @@ def test_file_results_survive_pickling_between_processes() -> None:
     assert pickle.loads(pickle.dumps(FileResult("b.txt", None, None, "error", "E"))) == FileResult(
         "b.txt", None, None, "error", "E"
     )
+
+
+def test_the_cli_does_not_import_the_web_stack_or_models_to_start() -> None:
+    """`auditor scan one.txt` in a pre-commit hook pays every import: Flask (for `serve` only, ~0.16 s),
+    Presidio and spaCy (for the Presidio adapter only) are loaded when their command runs."""
+    code = "import sys, auditor.cli; print(sorted({'flask', 'presidio_analyzer', 'spacy'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -20,12 +20,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from auditor.engine import Scanner
 from auditor.formatters.json_format import render as render_json
 from auditor.rules import Rule
-from auditor.serve import security
+from auditor.serve import DEFAULT_MAX_MB, security
 from auditor.serve.analysis import Analysis, analyse, clean_name, private_copy
 from auditor.serve.records import Record
 from auditor.serve.signing import Signed, SignRefused, sign_upload, step_options
 
-DEFAULT_MAX_MB = 20
 HERE = Path(__file__).parent
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from auditor.serve.app import DEFAULT_MAX_MB
+from auditor.serve import DEFAULT_MAX_MB
 
 
 def register(app: typer.Typer) -> None:
