@@ -7,6 +7,7 @@ recognizers turn blocks into :class:`Span` s, checks turn spans into
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -334,6 +335,17 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     # Header text per record-set (e.g. sheet) when the source is a table; used for context.
     notes: list[str] = field(default_factory=list)
+
+    def may_match(self, pattern: re.Pattern[str]) -> bool:
+        """False only when ``pattern`` matches in no block: one C-speed search over the texts joined
+        by newlines, so a check that finds nothing in most documents skips its per-block pass.
+
+        A match inside a block is a match in the joined text; one that spans a join only costs
+        the per-block pass. Streamed blocks (a huge workbook) would be read twice: True.
+        """
+        if not isinstance(self.blocks, list):
+            return True
+        return pattern.search("\n".join([block.text for block in self.blocks])) is not None
 
 
 @dataclass(slots=True)

@@ -111,8 +111,8 @@ def find_suppressions(document: Document, data: bytes, fmt: str, has_findings: b
         return []  # fast path: most files carry no marker at all
     if not isinstance(document.blocks, list) and not has_findings:
         return []  # streamed (huge) workbook: re-reading it only to find unused markers costs a second pass
-    if isinstance(document.blocks, list) and not _any_marker(document.blocks):
-        return []  # one C-speed search over all the text instead of one search per cell
+    if not document.may_match(MARKER):
+        return []
     found: list[Suppression] = []
     for block in document.blocks:
         for match in MARKER.finditer(block.text):
@@ -122,11 +122,6 @@ def find_suppressions(document: Document, data: bytes, fmt: str, has_findings: b
     if fmt == "html":
         found.extend(_source_lines(data, {s.where.get("line") for s in found}))
     return found
-
-
-def _any_marker(blocks: list[Block]) -> bool:
-    """Whether any block holds a marker. Joined with a newline, which no marker spans."""
-    return MARKER.search("\n".join([block.text for block in blocks])) is not None
 
 
 def _codes_at(text: str, end: int) -> tuple[str, ...]:

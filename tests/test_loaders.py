@@ -12,7 +12,8 @@ from synth import make_id
 
 from auditor.config import Config
 from auditor.engine import scan_paths as _scan_paths
-from auditor.model import LineIndex
+from auditor.model import Block, Document, LineIndex, TextLocator
+from auditor.suppress import MARKER
 
 ID = make_id()
 
@@ -191,3 +192,12 @@ def test_line_index_maps_every_offset_to_its_line_and_column(text: str, data: st
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     assert LineIndex(text).line_col(offset) == (line, column)
+
+
+@given(st.lists(st.sampled_from(["auditor: ignore", "auditor", ": ignore", "张三", "", "审核："]), max_size=6))
+def test_may_match_is_false_only_when_no_block_matches(texts: list[str]) -> None:
+    document = Document("d.txt", "txt", [Block(text, TextLocator(text)) for text in texts])
+    if any(MARKER.search(text) for text in texts):
+        assert document.may_match(MARKER)
+    if not MARKER.search("\n".join(texts)):
+        assert not document.may_match(MARKER)
