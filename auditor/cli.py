@@ -126,19 +126,21 @@ def scan(
     ] = False,
 ) -> None:
     """扫描文件，报告暴露的个人信息等问题 (scan files and report findings)."""
-    from auditor.formatters import formatter_for
+    from auditor.formatters import chunks_for
+    from auditor.formatters.streaming import write_chunks
     from auditor.policy import apply_policy
 
     config, rules = _prepare(config_file, paths, select, ignore, fail_on, require_workflow, no_inline_ignores)
     baseline, paths = _ci_inputs(config, paths, baseline_file, since)
     report = _run_safely(paths, config, rules, jobs, quiet)
     outcome = apply_policy(report, config, baseline, _enabled(config, rules))
-    rendered = formatter_for(output_format.value)(report, rules)
+    rendered = chunks_for(output_format.value)(report, rules)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(rendered, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as sink:
+            write_chunks(rendered, sink)
     else:
-        sys.stdout.write(rendered)
+        write_chunks(rendered, sys.stdout)
     code = exit_code(report, config.fail_on)
     _log(report, outcome, baseline, code, quiet, report_unused_ignores, output is None and output_format == "text")
     raise typer.Exit(code)

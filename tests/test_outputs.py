@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -12,7 +13,8 @@ import pytest
 from synth import luhn_complete, make_id
 
 from auditor.engine import scan_paths
-from auditor.formatters import FORMATS, formatter_for
+from auditor.formatters import FORMATS, chunks_for, formatter_for
+from auditor.formatters.streaming import write_chunks
 from auditor.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,3 +118,22 @@ def test_scan_works_with_network_blocked(corpus: Path, monkeypatch: pytest.Monke
     for engine in ("noop", "spacy"):
         results = build_analyzer(engine).analyze(text=f"身份证{RAW_IDS[0]}", language="zh")
         assert [r.entity_type for r in results] == ["CN_RESIDENT_ID"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_streamed_report_is_the_rendered_report(corpus: Path, fmt: str) -> None:
+    """`scan -o` writes the report piece by piece; the bytes must be those of the one-string render."""
+    rules = load_rules()
+    report = scan_paths([str(corpus)])
+    sink = io.StringIO()
+    write_chunks(chunks_for(fmt)(report, rules), sink)
+    assert sink.getvalue() == formatter_for(fmt)(report, rules)
+    if fmt == "json":
+        assert sink.getvalue() == json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_write_chunks_keeps_every_piece_in_order_across_its_buffer() -> None:
+    pieces = ["甲" * 700_000, "b", "", "c" * (1 << 20), "末"]
+    sink = io.StringIO()
+    write_chunks(iter(pieces), sink)
+    assert sink.getvalue() == "".join(pieces)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from auditor.formatters.streaming import Chunks
 from auditor.model import Report
 from auditor.rules import Rule
 
@@ -25,3 +26,15 @@ def formatter_for(name: str) -> Formatter:
     else:
         from auditor.formatters.text import render
     return render
+
+
+def chunks_for(name: str) -> Chunks:
+    """The report as pieces to write one after another: JSON and SARIF stream, the rest is one piece."""
+    if name == "json":
+        from auditor.formatters.json_format import chunks
+    elif name == "sarif":
+        from auditor.formatters.sarif import chunks
+    else:
+        render = formatter_for(name)
+        return lambda report, rules: (render(report, rules),)
+    return chunks

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
+from auditor.formatters.streaming import json_chunks
 from auditor.model import Report
 from auditor.rules import Rule
 
 
 def render(report: Report, rules: dict[str, Rule]) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return "".join(chunks(report, rules))
+
+
+def chunks(report: Report, rules: dict[str, Rule]) -> Iterator[str]:
+    return json_chunks(report.to_dict())

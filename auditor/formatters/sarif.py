@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
 from auditor import __version__
 from auditor.formatters.locations import describe
+from auditor.formatters.streaming import json_chunks
 from auditor.model import Finding, Report
 from auditor.rules import Rule
 
@@ -66,6 +67,14 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
 
 
 def render(report: Report, rules: dict[str, Rule]) -> str:
+    return "".join(chunks(report, rules))
+
+
+def chunks(report: Report, rules: dict[str, Rule]) -> Iterator[str]:
+    return json_chunks(_log(report, rules))
+
+
+def _log(report: Report, rules: dict[str, Rule]) -> dict[str, Any]:
     used = sorted({f.rule_id for f in report.findings} | set(rules))
     descriptors = [_descriptor(rules[code]) for code in used if code in rules]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -96,4 +105,4 @@ def render(report: Report, rules: dict[str, Rule]) -> str:
             }
         ],
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return log
