@@ -361,6 +361,12 @@ _START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^<>]*?(/?)>")
 _XMLNS = re.compile(rb'xmlns(?::\w+)?="([^"]*)"')
 
 
+def _pick(rng: random.Random, pattern: re.Pattern[bytes], data: bytes) -> re.Match[bytes] | None:
+    """A random match of ``pattern`` in ``data`` (None when there is none): the spot a mutation hits."""
+    matches = list(pattern.finditer(data))
+    return rng.choice(matches) if matches else None
+
+
 def _element_at(data: bytes, match: re.Match[bytes]) -> tuple[int, int]:
     """Extent of the element whose start tag is ``match`` (up to the first end tag of that name)."""
     if match.group(2):
@@ -377,14 +383,12 @@ def mutate_xml(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     kind = rng.choice(("num", "num", "attr", "attr", "dup", "drop", "untag", "nest", "rename", "move", "junk", "ns"))
     tags = list(_START_TAG.finditer(data)) if kind in ("dup", "drop", "untag", "nest", "rename", "move") else []
     if kind == "num":
-        numbers = list(_NUM.finditer(data))
-        if numbers:
-            hit = rng.choice(numbers)
+        hit = _pick(rng, _NUM, data)
+        if hit:
             return data[: hit.start()] + rng.choice(INTERESTING_NUMBERS) + data[hit.end() :], "xml:num"
     elif kind == "attr":
-        values = list(_ATTR_VALUE.finditer(data))
-        if values:
-            hit = rng.choice(values)
+        hit = _pick(rng, _ATTR_VALUE, data)
+        if hit:
             new = rng.choice(INTERESTING_STRINGS + INTERESTING_NUMBERS)
             return data[: hit.start(1)] + new + data[hit.end(1) :], "xml:attr"
     elif kind == "ns":
@@ -593,9 +597,8 @@ def mutate_content(rng: random.Random, content: bytes) -> tuple[bytes, str]:
     """A content stream: numbers, operators inserted or repeated, the whole stream repeated."""
     kind = rng.choice(("num", "op", "op", "repeat-line", "grow", "bytes"))
     if kind == "num":
-        numbers = list(_PDF_NUM.finditer(content))
-        if numbers:
-            hit = rng.choice(numbers)
+        hit = _pick(rng, _PDF_NUM, content)
+        if hit:
             return content[: hit.start()] + rng.choice(INTERESTING_NUMBERS) + content[hit.end() :], "content:num"
     if kind == "op":
         at = rng.randint(0, len(content))
@@ -645,29 +648,25 @@ def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 def _mutate_dict(rng: random.Random, body: bytes, objects: list[PdfObject]) -> tuple[bytes, str]:
     kind = rng.choice(("num", "ref", "name", "insert", "drop", "bytes"))
     if kind == "num":
-        numbers = list(_PDF_NUM.finditer(body))
-        if numbers:
-            hit = rng.choice(numbers)
+        hit = _pick(rng, _PDF_NUM, body)
+        if hit:
             return body[: hit.start()] + rng.choice(INTERESTING_NUMBERS) + body[hit.end() :], "num"
     if kind == "ref":
-        refs = list(_REF.finditer(body))
-        if refs:
-            hit = rng.choice(refs)
+        hit = _pick(rng, _REF, body)
+        if hit:
             number = rng.choice([o.number for o in objects] + [0, 99999])
             return body[: hit.start()] + b"%d 0 R" % number + body[hit.end() :], "ref"
     if kind == "name":
-        names = list(_PDF_NAME.finditer(body))
-        if names:
-            hit = rng.choice(names)
+        hit = _pick(rng, _PDF_NAME, body)
+        if hit:
             return body[: hit.start()] + rng.choice(PDF_NAMES) + body[hit.end() :], "name"
     if kind == "insert":
         at = body.rfind(b">>")
         if at >= 0:
             return body[:at] + b" " + rng.choice(PDF_DICT_TOKENS) + b" " + body[at:], "insert"
     if kind == "drop":
-        names = list(_PDF_NAME.finditer(body))
-        if names:
-            hit = rng.choice(names)
+        hit = _pick(rng, _PDF_NAME, body)
+        if hit:
             nxt = _PDF_NAME.search(body, hit.end())
             stop = nxt.start() if nxt else hit.end()
             return body[: hit.start()] + body[stop:], "drop"
