@@ -130,6 +130,8 @@ def test_the_streamed_report_is_the_rendered_report(corpus: Path, fmt: str) -> N
     assert sink.getvalue() == formatter_for(fmt)(report, rules)
     if fmt == "json":
         assert sink.getvalue() == json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("json", "sarif"):  # exactly json.dumps's layout, results streamed or not
+        assert sink.getvalue() == json.dumps(json.loads(sink.getvalue()), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_write_chunks_keeps_every_piece_in_order_across_its_buffer() -> None:
