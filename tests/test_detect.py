@@ -9,6 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from synth import luhn_complete, make_id
 
+from auditor.model import Block, Document, TextLocator
 from auditor.normalize import fold_width
 from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Detector
 
@@ -173,3 +174,17 @@ def test_the_precheck_passes_exactly_the_texts_that_can_hold_a_candidate(text: s
     assert (MAY_HOLD_CANDIDATE.search(text) is not None) == could_hold
     if SCI_RE.search(folded) is not None:
         assert MAY_HOLD_CANDIDATE.search(text) is not None
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet=_FOLDABLE + "\n", max_size=16), max_size=8))
+@example(["1234", "5678901234"])  # a run cut by the join is no candidate; one starting a block is
+@example(["12345", "", "1234567890", "x"])
+def test_blocks_matching_the_precheck_are_the_blocks_it_matches_one_by_one(texts: list[str]) -> None:
+    """iter_detections finds candidate blocks with one search over the joined texts: the same blocks."""
+    blocks = [Block(text, TextLocator(text)) for text in texts]
+    document = Document("d.txt", "txt", blocks)
+    expected = [id(block) for block in blocks if MAY_HOLD_CANDIDATE.search(block.text) is not None]
+    assert [id(block) for block in document.blocks_matching(MAY_HOLD_CANDIDATE)] == expected
+    streamed = Document("d.txt", "txt", iter(blocks))  # type: ignore[arg-type]
+    assert [id(block) for block in streamed.blocks_matching(MAY_HOLD_CANDIDATE)] == expected
