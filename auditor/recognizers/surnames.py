@@ -62,18 +62,30 @@ class NameData:
         return name[:1]
 
 
-def _rows(name: str) -> list[list[str]]:
+def _columns(name: str, width: int) -> list[list[str]]:
+    """A data file's tab-separated columns (comments and blank lines skipped).
+
+    One split over the whole file, not a list per row: common_words.tsv has 37,000 rows, and
+    a list each (with the garbage collections they set off) was most of a one-file scan's load.
+    """
     text = (DATA / name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    cells = "\t".join(lines).split("\t") if lines else []
+    if len(cells) != width * len(lines):
+        raise ValueError(f"{DATA / name}: every line must have {width} tab-separated columns")
+    return [cells[column::width] for column in range(width)]
 
 
 @cache
 def name_data() -> NameData:
     """Loaded once per process (a few hundred kB); pure data afterwards."""
-    surnames = {row[0]: Surname(row[0], row[1], int(row[2])) for row in _rows("surnames.tsv")}
-    given = {row[0]: float(row[2]) for row in _rows("given_chars.tsv")}
-    words = frozenset(row[0] for row in _rows("surname_words.txt"))
-    common = {row[0]: int(row[1]) for row in _rows("common_words.tsv")}
+    texts, kinds, tiers = _columns("surnames.tsv", 3)
+    surnames = {t: Surname(t, k, int(n)) for t, k, n in zip(texts, kinds, tiers, strict=True)}
+    chars, _, log_odds = _columns("given_chars.tsv", 3)
+    given = dict(zip(chars, map(float, log_odds), strict=True))
+    words = frozenset(_columns("surname_words.txt", 1)[0])
+    common_words, counts = _columns("common_words.tsv", 2)
+    common = dict(zip(common_words, map(int, counts), strict=True))
     firsts = sorted({s[0] for s in surnames})
     start = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]")
     return NameData(surnames, max(map(len, surnames)), given, words, common, start)

@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from auditor.workflow.chain import Chain, ChainStep
 from auditor.workflow.settings import WorkflowSettings
 from auditor.workflow.steps import normalise_step
 from auditor.workflow.timestamps import TimestampError, parse_timestamp
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SIDECAR_SUFFIXES = (".workflow.json", ".workflow.yaml", ".workflow.yml")
 MAX_SIDECAR_BYTES = 1 << 20  # a record is a few hundred bytes; anything huge is not one
@@ -187,6 +189,8 @@ def _schema_problem(error: jsonschema.ValidationError) -> Problem:
 
 def validate_record(data: Any) -> list[Problem]:
     """Schema problems, in document order."""
+    import jsonschema  # here: a scan with no sidecar record never needs it (about 50 ms to import)
+
     validator = jsonschema.Draft202012Validator(record_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_schema_problem(e) for e in errors]
