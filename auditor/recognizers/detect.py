@@ -28,15 +28,20 @@ from auditor.recognizers.uscc import uscc_ok
 
 _MASKS = "*×●#○◯■□"
 SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
-RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}")
+# Runs of at least 11 characters that end in a digit, a mask or X: no identifier is shorter
+# (a mobile has 11 digits; a token of 10 or fewer characters classifies as nothing, and a
+# digit group needs 11 digits), and an ISO date (2023-05-12, 10 characters) is no run.
+RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}[0-9Xx{_MASKS}]")
 _PART_RE = re.compile(r"[^ \-]+")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
 _ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
 # A text this does not match holds no candidate, so detect() returns at once: in finance
-# tables and notices most digits are short amounts and dates. It is RUN_RE and the
-# scientific-notation hint written for the unfolded text (folding maps one character to
-# one, so a run after folding is a run of these before it): an exact test, not a guess.
+# tables and notices most digits are short amounts and dates. It is the scientific-notation
+# hint and RUN_RE written for the unfolded text (folding maps one character to one, so a run
+# after folding is a run of these before it), loosened to runs of 10 characters that may end
+# in a separator: a superset, never a guess. Requiring RUN_RE's last character as well made
+# the search over every document cost more than the detect() calls it saved.
 _FOLDS_TO_HEAD = f"0-9０-９＊{_MASKS}"
 _FOLDS_TO_TAIL = f"{_FOLDS_TO_HEAD}XxＸｘ \u3000\u00a0\\-－\u2010\u2014"
 MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|[EeＥｅ][+1１]")
@@ -216,13 +221,12 @@ class Detector:
         taken: list[tuple[int, int]],
         groups: list[list[tuple[int, int]]],
     ) -> None:
-        """One maximal run of digits, masks, X and separators: whole tokens, then digit groups.
+        """One maximal run of digits, masks, X and separators (ending in no separator): whole
+        tokens, then digit groups.
 
-        Equivalent to matching tokens ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{9,29}(?![0-9A-Za-z])``
+        Equivalent to matching tokens ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{10,29}(?![0-9A-Za-z])``
         and groups ``\\d{1,8}([ -]\\d{1,8})+X?`` with their boundaries, in one regex pass.
         """
-        while text[end - 1] in " -":
-            end -= 1
         chunk = text[start:end]
         if " " not in chunk and "-" not in chunk:
             if (
