@@ -345,7 +345,7 @@ class Document:
         """
         if not isinstance(self.blocks, list):
             return True
-        return pattern.search("\n".join([block.text for block in self.blocks])) is not None
+        return pattern.search(_joined(self.blocks)) is not None
 
     def blocks_matching(self, pattern: re.Pattern[str]) -> Iterator[Block]:
         """The blocks in which ``pattern`` matches, in order, found by searching the joined texts.
@@ -358,17 +358,21 @@ class Document:
         if not isinstance(blocks, list):
             yield from (block for block in blocks if pattern.search(block.text) is not None)
             return
-        texts = [block.text for block in blocks]
-        joined = "\n".join(texts)
+        joined = _joined(blocks)
         search = pattern.search
         match = search(joined)
         if match is None:
             return
-        ends = list(accumulate(map(_PLUS_ONE, map(len, texts))))  # where each block's join ends
+        ends = list(accumulate(map(_PLUS_ONE, map(len, [block.text for block in blocks]))))  # where each join ends
         while match is not None:
             index = bisect_right(ends, match.start())
             yield blocks[index]
             match = search(joined, ends[index])
+
+
+def _joined(blocks: list[Block]) -> str:
+    """The block texts joined by newlines: one string a C-speed search can run over."""
+    return "\n".join([block.text for block in blocks])
 
 
 @dataclass(slots=True)
