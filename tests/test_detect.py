@@ -224,3 +224,24 @@ def test_a_ten_character_token_is_nothing(token: str, header: str | None) -> Non
     """Why the finder may skip runs of 10 characters: no identifier is that short, in any column."""
     cue = Cue(token, 0, header is not None, header)
     assert Detector().classify(token, 0, 10, cue) is None
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+@settings(max_examples=500)
+@given(
+    before=st.text(alphabet="0123456789 -a张：", max_size=6),
+    landline=st.from_regex(r"0\d{2,3}-\d{7,8}", fullmatch=True),
+    after=st.text(alphabet="0123456789 -a张X", max_size=6),
+    header=st.sampled_from([None, "银行账号", "联系电话", "身份证号码"]),
+)
+@example(before="", landline="0878-5288148", after="", header=None)
+@example(before="", landline="1878-5288148", after="", header=None)  # not a landline: a mobile in groups
+def test_skipping_landline_runs_changes_nothing(before: str, landline: str, after: str, header: str | None) -> None:
+    """A run that is just an area code and a number goes no further than one regex: same result."""
+    text = before + landline + after
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(detect_module, "_LANDLINE", _NEVER)
+        general = [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)]
+    assert [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)] == general

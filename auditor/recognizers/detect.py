@@ -33,6 +33,9 @@ SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
 # digit group needs 11 digits), and an ISO date (2023-05-12, 10 characters) is no run.
 RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}[0-9Xx{_MASKS}]")
 _PART_RE = re.compile(r"[^ \-]+")
+# An area code and a number (0871-66730727): 10–12 digits in two groups starting with 0, so no
+# token of 11 characters and no group a mobile (11 digits from 1) or any other identifier.
+_LANDLINE = re.compile(r"0\d{2,3}-\d{7,8}")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
 _ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
@@ -230,13 +233,15 @@ class Detector:
         chunk = text[start:end]
         if " " not in chunk and "-" not in chunk:
             if (
-                10 <= end - start <= 30
+                end - start <= 30  # and at least 11: RUN_RE
                 and chunk[0] not in "Xx"
                 and _boundary_before(text, start)
                 and _boundary_after(text, end)
             ):
                 self._token(text, chunk, start, end, header, header_at, in_table, found, taken)
             return
+        if _LANDLINE.fullmatch(chunk) is not None:
+            return  # the commonest separated run in notices: no token, and its one group is no mobile
         before_ok = _boundary_before(text, start)
         after_ok = _boundary_after(text, end)
         parts = [(m.start() + start, m.end() + start) for m in _PART_RE.finditer(chunk)]
@@ -246,7 +251,7 @@ class Detector:
             part = text[s:e]
             left_ok = before_ok if index == 0 else True
             right_ok = after_ok if index == last else True
-            if left_ok and right_ok and 10 <= e - s <= 30 and part[0] not in "Xx":
+            if left_ok and right_ok and 11 <= e - s <= 30 and part[0] not in "Xx":
                 self._token(text, part, s, e, header, header_at, in_table, found, taken)
             joined = bool(sequence) and s - sequence[-1][1] == 1
             groupable = (part.isdigit() and len(part) <= 8) or _LAST_GROUP.fullmatch(part) is not None
