@@ -245,3 +245,17 @@ def test_skipping_landline_runs_changes_nothing(before: str, landline: str, afte
         patch.setattr(detect_module, "_LANDLINE", _NEVER)
         general = [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)]
     assert [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)] == general
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_FOLDABLE, max_size=40))
+@example(f"身份证{ID}")
+def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
+    """iter_detections skips detect()'s own precheck (blocks_matching ran it): nothing else differs."""
+
+    def found(detections: list) -> list[tuple]:
+        return [(d.entity, d.kind, d.start, d.end, d.evidence) for d in detections]
+
+    prechecked = found(Detector().detect_prechecked(text))
+    assert found(Detector().detect(text)) == (prechecked if MAY_HOLD_CANDIDATE.search(text) else [])
+    assert prechecked == [] or MAY_HOLD_CANDIDATE.search(text) is not None

@@ -28,7 +28,7 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
     """
     for block in document.blocks_matching(MAY_HOLD_CANDIDATE):
         locator = block.locator
-        for detection in detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at):
+        for detection in detector.detect_prechecked(block.text, in_table=locator.in_table, header_at=locator.field_at):
             yield block, detection
 
 

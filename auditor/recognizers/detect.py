@@ -194,6 +194,17 @@ class Detector:
         """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
         if MAY_HOLD_CANDIDATE.search(text) is None:
             return []
+        return self.detect_prechecked(text, header, in_table, header_at)
+
+    def detect_prechecked(
+        self,
+        text: str,
+        header: str | None = None,
+        in_table: bool = False,
+        header_at: Callable[[int], str | None] | None = None,
+    ) -> list[Detection]:
+        """``detect`` for a text known to match MAY_HOLD_CANDIDATE (Document.blocks_matching found
+        it): searching it again would repeat the search that picked it."""
         folded = fold_width(text)
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
