@@ -2417,7 +2417,8 @@ NOTICE_UNITS = (
 def topic_values(g: Gen, ctx: Ctx) -> dict[str, str]:
     """Dates, amounts and rates a notice's sections mention, in order through the year."""
     start = day_in(g, ctx.year, ctx.month)
-    days = [start + dt.timedelta(days=sum(g.rng.randrange(5, 25) for _ in range(i + 1))) for i in range(4)]
+    # Sorted: each day draws its own offset, so unsorted a range could end before it starts.
+    days = sorted(start + dt.timedelta(days=sum(g.rng.randrange(5, 25) for _ in range(i + 1))) for i in range(4))
     return {
         "year": str(ctx.year),
         "next": str(ctx.year + 1),
