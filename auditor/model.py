@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Protocol
@@ -345,34 +345,7 @@ class Document:
         """
         if not isinstance(self.blocks, list):
             return True
-        return pattern.search(_joined(self.blocks)) is not None
-
-    def blocks_matching(self, pattern: re.Pattern[str]) -> Iterator[Block]:
-        """The blocks in which ``pattern`` matches, in order, found by searching the joined texts.
-
-        In a subsidy list or a notice most blocks (names, amounts, dates) hold no candidate; one
-        C-speed search jumps over them instead of a Python step per block. Exact only for a
-        pattern that can neither match nor look across a newline (the join): MAY_HOLD_CANDIDATE.
-        """
-        blocks = self.blocks
-        if not isinstance(blocks, list):
-            yield from (block for block in blocks if pattern.search(block.text) is not None)
-            return
-        joined = _joined(blocks)
-        search = pattern.search
-        match = search(joined)
-        if match is None:
-            return
-        ends = list(accumulate(map(_PLUS_ONE, map(len, [block.text for block in blocks]))))  # where each join ends
-        while match is not None:
-            index = bisect_right(ends, match.start())
-            yield blocks[index]
-            match = search(joined, ends[index])
-
-
-def _joined(blocks: list[Block]) -> str:
-    """The block texts joined by newlines: one string a C-speed search can run over."""
-    return "\n".join([block.text for block in blocks])
+        return pattern.search("\n".join([block.text for block in self.blocks])) is not None
 
 
 @dataclass(slots=True)

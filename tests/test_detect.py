@@ -9,7 +9,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from synth import luhn_complete, make_id
 
-from auditor.model import Block, Document, TextLocator
 from auditor.normalize import fold_width
 from auditor.recognizers import detect as detect_module
 from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Cue, Detector
@@ -184,20 +183,6 @@ def test_the_precheck_passes_every_text_that_can_hold_a_candidate(text: str) -> 
         assert passes
 
 
-@settings(max_examples=300)
-@given(st.lists(st.text(alphabet=_FOLDABLE + "\n", max_size=16), max_size=8))
-@example(["1234", "5678901234"])  # a run cut by the join is no candidate; one starting a block is
-@example(["12345", "", "1234567890", "x"])
-def test_blocks_matching_the_precheck_are_the_blocks_it_matches_one_by_one(texts: list[str]) -> None:
-    """iter_detections finds candidate blocks with one search over the joined texts: the same blocks."""
-    blocks = [Block(text, TextLocator(text)) for text in texts]
-    document = Document("d.txt", "txt", blocks)
-    expected = [id(block) for block in blocks if MAY_HOLD_CANDIDATE.search(block.text) is not None]
-    assert [id(block) for block in document.blocks_matching(MAY_HOLD_CANDIDATE)] == expected
-    streamed = Document("d.txt", "txt", iter(blocks))  # type: ignore[arg-type]
-    assert [id(block) for block in streamed.blocks_matching(MAY_HOLD_CANDIDATE)] == expected
-
-
 # Runs of 10 characters or more, as the finder matched them before (less trailing separators).
 _RUN_OF_TEN_OR_MORE = re.compile(r"[0-9*×●#○◯■□][0-9Xx*×●#○◯■□ \-]{8,}[0-9Xx*×●#○◯■□]")
 
@@ -251,7 +236,7 @@ def test_skipping_landline_runs_changes_nothing(before: str, landline: str, afte
 @given(st.text(alphabet=_FOLDABLE, max_size=40))
 @example(f"身份证{ID}")
 def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
-    """iter_detections skips detect()'s own precheck (blocks_matching ran it): nothing else differs."""
+    """iter_detections runs the precheck per block, then detect_prechecked: nothing else differs."""
 
     def found(detections: list) -> list[tuple]:
         return [(d.entity, d.kind, d.start, d.end, d.evidence) for d in detections]

@@ -203,8 +203,8 @@ class Detector:
         in_table: bool = False,
         header_at: Callable[[int], str | None] | None = None,
     ) -> list[Detection]:
-        """``detect`` for a text known to match MAY_HOLD_CANDIDATE (Document.blocks_matching found
-        it): searching it again would repeat the search that picked it."""
+        """``detect`` for a text known to match MAY_HOLD_CANDIDATE (iter_detections checks every
+        block first): searching it again would repeat the search that picked it."""
         folded = fold_width(text)
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
