@@ -11,7 +11,7 @@ from synth import luhn_complete, make_id
 
 from auditor.normalize import fold_width
 from auditor.recognizers import detect as detect_module
-from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Cue, Detector
+from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Cue, Detection, Detector
 
 ID = make_id()
 PHONE = "13812345678"
@@ -183,6 +183,17 @@ def test_the_precheck_passes_every_text_that_can_hold_a_candidate(text: str) -> 
         assert passes
 
 
+def _found(detections: list[Detection]) -> list[tuple[str, str, int, int, str, str]]:
+    return [(d.entity, d.kind, d.start, d.end, d.evidence, d.detail) for d in detections]
+
+
+def _detected_with(name: str, replacement: re.Pattern[str], text: str, header: str | None = None) -> list[tuple]:
+    """What detect() finds with the module's regex ``name`` replaced: the general path a shortcut skips."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(detect_module, name, replacement)
+        return _found(Detector().detect(text, header=header))
+
+
 # Runs of 10 characters or more, as the finder matched them before (less trailing separators).
 _RUN_OF_TEN_OR_MORE = re.compile(r"[0-9*×●#○◯■□][0-9Xx*×●#○◯■□ \-]{8,}[0-9Xx*×●#○◯■□]")
 
@@ -194,10 +205,7 @@ _RUN_OF_TEN_OR_MORE = re.compile(r"[0-9*×●#○◯■□][0-9Xx*×●#○◯�
 @example("138 1234 567 -")
 def test_runs_shorter_than_eleven_characters_never_held_a_candidate(text: str) -> None:
     """RUN_RE skips runs of 10 characters (ISO dates) and trailing separators: same detections."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(detect_module, "RUN_RE", _RUN_OF_TEN_OR_MORE)
-        before = [(d.entity, d.kind, d.start, d.end, d.detail) for d in Detector().detect(text)]
-    assert [(d.entity, d.kind, d.start, d.end, d.detail) for d in Detector().detect(text)] == before
+    assert _found(Detector().detect(text)) == _detected_with("RUN_RE", _RUN_OF_TEN_OR_MORE, text)
 
 
 @settings(max_examples=400)
@@ -226,10 +234,7 @@ _NEVER = re.compile(r"(?!)")
 def test_skipping_landline_runs_changes_nothing(before: str, landline: str, after: str, header: str | None) -> None:
     """A run that is just an area code and a number goes no further than one regex: same result."""
     text = before + landline + after
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(detect_module, "_LANDLINE", _NEVER)
-        general = [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)]
-    assert [(d.entity, d.kind, d.start, d.end) for d in Detector().detect(text, header=header)] == general
+    assert _found(Detector().detect(text, header=header)) == _detected_with("_LANDLINE", _NEVER, text, header)
 
 
 @settings(max_examples=300)
@@ -237,10 +242,6 @@ def test_skipping_landline_runs_changes_nothing(before: str, landline: str, afte
 @example(f"身份证{ID}")
 def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
     """iter_detections runs the precheck per block, then detect_prechecked: nothing else differs."""
-
-    def found(detections: list) -> list[tuple]:
-        return [(d.entity, d.kind, d.start, d.end, d.evidence) for d in detections]
-
-    prechecked = found(Detector().detect_prechecked(text))
-    assert found(Detector().detect(text)) == (prechecked if MAY_HOLD_CANDIDATE.search(text) else [])
+    prechecked = _found(Detector().detect_prechecked(text))
+    assert _found(Detector().detect(text)) == (prechecked if MAY_HOLD_CANDIDATE.search(text) else [])
     assert prechecked == [] or MAY_HOLD_CANDIDATE.search(text) is not None
