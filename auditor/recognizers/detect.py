@@ -209,8 +209,22 @@ class Detector:
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
         groups: list[list[tuple[int, int]]] = []
+        # Each run is maximal: digits, masks, X and separators, ending in no separator.
         for run in RUN_RE.finditer(folded):
-            self._run(folded, run.start(), run.end(), header, header_at, in_table, found, taken, groups)
+            chunk = run.group()
+            start, end = run.span()
+            if " " in chunk or "-" in chunk:
+                self._separated(folded, chunk, start, end, header, header_at, in_table, found, taken, groups)
+            elif (
+                end - start <= 30
+                and chunk[0] not in "Xx"
+                and _boundary_before(folded, start)
+                and _boundary_after(folded, end)
+            ):  # one whole token (RUN_RE makes it at least 11 long): nine in ten runs
+                detection = self.classify(chunk, start, end, Cue(folded, start, in_table, header, header_at))
+                if detection is not None:
+                    found.append(detection)
+                    taken.append((start, end))
         for parts in groups:
             found.extend(self._grouped(folded, parts, header, header_at, in_table, taken))
         if _SCI_HINT.search(folded) is not None:
@@ -223,9 +237,10 @@ class Detector:
             found.sort(key=_START)
         return found
 
-    def _run(
+    def _separated(
         self,
         text: str,
+        chunk: str,
         start: int,
         end: int,
         header: str | None,
@@ -235,22 +250,13 @@ class Detector:
         taken: list[tuple[int, int]],
         groups: list[list[tuple[int, int]]],
     ) -> None:
-        """One maximal run of digits, masks, X and separators (ending in no separator): whole
-        tokens, then digit groups.
+        """A run (see ``detect_prechecked``) holding a space or a hyphen: its whole tokens, then
+        its digit groups.
 
-        Equivalent to matching tokens ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{10,29}(?![0-9A-Za-z])``
+        With the loop in ``detect_prechecked``, equivalent to matching tokens
+        ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{10,29}(?![0-9A-Za-z])``
         and groups ``\\d{1,8}([ -]\\d{1,8})+X?`` with their boundaries, in one regex pass.
         """
-        chunk = text[start:end]
-        if " " not in chunk and "-" not in chunk:
-            if (
-                end - start <= 30  # and at least 11: RUN_RE
-                and chunk[0] not in "Xx"
-                and _boundary_before(text, start)
-                and _boundary_after(text, end)
-            ):
-                self._token(text, chunk, start, end, header, header_at, in_table, found, taken)
-            return
         if _LANDLINE.fullmatch(chunk) is not None:
             return  # the commonest separated run in notices: no token, and its one group is no mobile
         before_ok = _boundary_before(text, start)
