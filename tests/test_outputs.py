@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from synth import luhn_complete, make_id
 
+from auditor.config import Config
 from auditor.engine import scan_paths
 from auditor.formatters import FORMATS, chunks_for, formatter_for
 from auditor.formatters.streaming import write_chunks
@@ -87,8 +88,6 @@ def test_sarif_validates_against_2_1_0(corpus: Path, shared_dir: Path) -> None:
 def test_fingerprints_are_keyed_and_stable_across_line_shifts(tmp_path: Path) -> None:
     import hashlib
 
-    from auditor.config import Config
-
     path = tmp_path / "a.txt"
     path.write_text(f"{RAW_IDS[0]}\n", encoding="utf-8")
     first = scan_paths([str(path)]).findings[0].fingerprint
@@ -139,3 +138,23 @@ def test_write_chunks_keeps_every_piece_in_order_across_its_buffer() -> None:
     sink = io.StringIO()
     write_chunks(iter(pieces), sink)
     assert sink.getvalue() == "".join(pieces)
+
+
+def test_text_report_lists_each_finding_on_one_line_under_its_rule(tmp_path: Path) -> None:
+    """Grouped by rule with a count, one line per finding (never wrapped, so grep finds it), its
+    location in words below, how to fix after the group, and a closing summary."""
+    folder = tmp_path / "某某村民委员会关于2023年度最低生活保障对象动态调整情况的公示（第二批次）"
+    folder.mkdir()
+    path = folder / "公示名单.txt"
+    path.write_text(f"张三 {RAW_IDS[0]}\n李四 {RAW_IDS[1]}\n", encoding="utf-8")
+    rules = load_rules()
+    report = scan_paths([str(path)], config=Config(select=["P101"]))
+    lines = formatter_for("text")(report, rules).splitlines()
+
+    assert lines[0] == f"P101 {rules['P101'].title['zh']}  (2)"
+    finding_lines = [line for line in lines if line.startswith(f"  {path}:")]
+    assert [line.split("  [")[0] for line in finding_lines] == [f"  {path}:1:4", f"  {path}:2:4"]
+    assert all(len(line) > 120 and "[错误] 公开了完整的身份证号码" in line for line in finding_lines)
+    assert "      位置：第1行第4列" in lines
+    assert f"  怎么改：{rules['P101'].fix['zh']}" in lines
+    assert lines[-1] == "共检查 1 个文件，发现 2 个问题（错误 2）。"

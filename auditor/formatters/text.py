@@ -1,44 +1,44 @@
-"""Terminal report: findings grouped by rule, Chinese messages, how to fix, then a summary."""
+"""Terminal report: findings grouped by rule, Chinese messages, how to fix, then a summary.
+
+Plain lines, one finding per line plus its location: easy to read, to grep and to diff.
+It was printed through rich with no colour, only to wrap lines at 120 cells, and rich's
+per-line layout (cell widths of every CJK character) took 75 s for 166,704 findings;
+building the lines takes under a second.
+"""
 
 from __future__ import annotations
 
-import io
 from itertools import groupby
-
-from rich.console import Console
-from rich.text import Text
+from operator import attrgetter
 
 from auditor.formatters.locations import describe, short
-from auditor.model import Report
+from auditor.model import Finding, Report
 from auditor.rules import Rule
 
-STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def render(report: Report, rules: dict[str, Rule], color: bool = False, width: int = 120) -> str:
-    buffer = io.StringIO()
-    console = Console(file=buffer, force_terminal=color, no_color=not color, width=width, highlight=False)
-    findings = sorted(report.findings, key=lambda f: (f.rule_id, f.location.get("path", "")))
-    for rule_id, group in groupby(findings, key=lambda f: f.rule_id):
+def render(report: Report, rules: dict[str, Rule]) -> str:
+    findings = sorted(report.findings, key=_rule_and_path)
+    lines: list[str] = []
+    for rule_id, group in groupby(findings, key=attrgetter("rule_id")):
         items = list(group)
         rule = rules.get(rule_id)
         title = rule.title["zh"] if rule else rule_id
-        severity = items[0].severity
-        header = Text(f"{rule_id} {title}  ({len(items)})", style=STYLE.get(severity, ""))
-        console.print(header)
+        lines.append(f"{rule_id} {title}  ({len(items)})")
         for finding in items:
-            line = Text("  ")
-            line.append(short(finding.location), style="bold")
-            line.append(f"  [{LABEL.get(finding.severity, finding.severity)}] {finding.message}")
-            console.print(line)
-            console.print(Text(f"      位置：{describe(finding.location)}", style="dim"))
+            label = LABEL.get(finding.severity, finding.severity)
+            lines.append(f"  {short(finding.location)}  [{label}] {finding.message}")
+            lines.append(f"      位置：{describe(finding.location)}")
         if rule:
-            console.print(Text(f"  怎么改：{rule.fix['zh']}", style="green"))
-        console.print()
-    for error in report.errors:
-        console.print(Text(f"无法审计 {error['path']}: {error['message']}", style="bold red"))
+            lines.append(f"  怎么改：{rule.fix['zh']}")
+        lines.append("")
+    lines.extend(f"无法审计 {error['path']}: {error['message']}" for error in report.errors)
     summary = report.summary()
     by_severity = "，".join(f"{LABEL.get(k, k)} {v}" for k, v in summary["by_severity"].items()) or "无问题"
-    console.print(Text(f"共检查 {summary['files']} 个文件，发现 {summary['findings']} 个问题（{by_severity}）。"))
-    return buffer.getvalue()
+    lines.append(f"共检查 {summary['files']} 个文件，发现 {summary['findings']} 个问题（{by_severity}）。")
+    return "\n".join(lines) + "\n"
+
+
+def _rule_and_path(finding: Finding) -> tuple[str, str]:
+    return finding.rule_id, finding.location.get("path", "")
