@@ -463,12 +463,13 @@ class Report:
             "by_rule": dict(sorted(by_rule.items())),
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, findings: list[Any] | None = None) -> dict[str, Any]:
+        """SPEC §5's document; ``findings`` stands in for the findings' dicts (a streaming placeholder)."""
         return {
             "schema_version": 1,
             "tool": {"name": "auditor", "version": self.tool_version},
             "files": [r.to_dict() for r in self.files],
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings] if findings is None else findings,
             "errors": self.errors,
             "summary": self.summary(),
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditor.formatters.streaming import json_chunks
+from auditor.formatters.streaming import ITEMS, json_chunks_with_items
 from auditor.model import Report
 from auditor.rules import Rule
 
@@ -14,4 +14,5 @@ def render(report: Report, rules: dict[str, Rule]) -> str:
 
 
 def chunks(report: Report, rules: dict[str, Rule]) -> Iterator[str]:
-    return json_chunks(report.to_dict())
+    """``report.to_dict()`` with its findings made one at a time, so they never all exist as dicts."""
+    return json_chunks_with_items(report.to_dict(findings=ITEMS), (f.to_dict() for f in report.findings))
