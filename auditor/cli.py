@@ -6,7 +6,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -134,7 +134,8 @@ def scan(
     baseline, paths = _ci_inputs(config, paths, baseline_file, since)
     report = _run_safely(paths, config, rules, jobs, quiet)
     outcome = apply_policy(report, config, baseline, _enabled(config, rules))
-    rendered = chunks_for(output_format.value)(report, rules)
+    color = output is None and output_format == "text" and _colour_terminal(sys.stdout)
+    rendered = chunks_for(output_format.value, color)(report, rules)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8") as sink:
@@ -239,6 +240,15 @@ def _enabled(config: Config, rules: dict) -> set[str]:
     from auditor.selection import enabled_codes
 
     return enabled_codes(rules, config.select, config.ignore, config.extend_select, config.profile)
+
+
+def _colour_terminal(stream: TextIO) -> bool:
+    """Colour only for a person at a terminal: not in files, pipes or CI logs, nor under NO_COLOR
+    (no-color.org) or TERM=dumb."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def _log(

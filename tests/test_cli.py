@@ -221,3 +221,39 @@ def test_the_cli_does_not_import_the_web_stack_or_models_to_start() -> None:
     code = "import sys, auditor.cli; print(sorted({'flask', 'presidio_analyzer', 'spacy'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+class _Stream:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("tty", "env", "expected"),
+    [
+        (True, {}, True),
+        (False, {}, False),
+        (True, {"NO_COLOR": "1"}, False),
+        (True, {"TERM": "dumb"}, False),
+    ],
+)
+def test_text_is_coloured_only_for_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str], expected: bool
+) -> None:
+    from auditor.cli import _colour_terminal
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert _colour_terminal(_Stream(tty)) is expected
+
+
+def test_scan_output_through_a_pipe_has_no_colour(tmp_path: Path) -> None:
+    path = tmp_path / "名单.txt"
+    path.write_text(f"{make_id()}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["scan", str(path)])
+    assert "P101" in result.output and "\x1b[" not in result.output

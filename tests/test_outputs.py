@@ -158,3 +158,15 @@ def test_text_report_lists_each_finding_on_one_line_under_its_rule(tmp_path: Pat
     assert "      位置：第1行第4列" in lines
     assert f"  怎么改：{rules['P101'].fix['zh']}" in lines
     assert lines[-1] == "共检查 1 个文件，发现 2 个问题（错误 2）。"
+
+
+def test_text_report_in_colour_is_the_plain_report_with_ansi_styles(tmp_path: Path) -> None:
+    path = tmp_path / "名单.txt"
+    path.write_text(f"{RAW_IDS[0]}\n", encoding="utf-8")
+    report = scan_paths([str(path)], config=Config(select=["P101"]))
+    rules = load_rules()
+    coloured = "".join(chunks_for("text", color=True)(report, rules))
+    assert coloured.startswith("\x1b[1;31mP101 ")  # an error rule's header: bold red
+    assert f"\x1b[1m{path}:1:1\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == formatter_for("text")(report, rules)
+    assert "\x1b[" not in "".join(chunks_for("text")(report, rules))

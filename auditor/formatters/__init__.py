@@ -28,8 +28,15 @@ def formatter_for(name: str) -> Formatter:
     return render
 
 
-def chunks_for(name: str) -> Chunks:
-    """The report as pieces to write one after another: JSON and SARIF stream, the rest is one piece."""
+def chunks_for(name: str, color: bool = False) -> Chunks:
+    """The report as pieces to write one after another: JSON and SARIF stream, the rest is one piece.
+
+    ``color``: the text report for a terminal, in colour.
+    """
+    if name == "text" and color:
+        from auditor.formatters.text import render as text_render
+
+        return lambda report, rules: (text_render(report, rules, color=True),)
     if name == "json":
         from auditor.formatters.json_format import chunks
     elif name == "sarif":

@@ -1,13 +1,15 @@
 """Terminal report: findings grouped by rule, Chinese messages, how to fix, then a summary.
 
 Plain lines, one finding per line plus its location: easy to read, to grep and to diff.
-It was printed through rich with no colour, only to wrap lines at 120 cells, and rich's
-per-line layout (cell widths of every CJK character) took 75 s for 166,704 findings;
-building the lines takes under a second.
+It used to go through rich's console with no colour, only to wrap lines at 120 cells, and
+measuring the width of every CJK character took 75 s for 166,704 findings; the lines now
+take under a second. On a terminal, rich's styles colour them (ANSI codes, no layout pass).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from itertools import groupby
 from operator import attrgetter
 
@@ -15,29 +17,49 @@ from auditor.formatters.locations import describe, short
 from auditor.model import Finding, Report
 from auditor.rules import Rule
 
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def render(report: Report, rules: dict[str, Rule]) -> str:
+def render(report: Report, rules: dict[str, Rule], color: bool = False) -> str:
+    paint = _styled if color else _plain
     findings = sorted(report.findings, key=_rule_and_path)
     lines: list[str] = []
     for rule_id, group in groupby(findings, key=attrgetter("rule_id")):
         items = list(group)
         rule = rules.get(rule_id)
         title = rule.title["zh"] if rule else rule_id
-        lines.append(f"{rule_id} {title}  ({len(items)})")
+        lines.append(paint(f"{rule_id} {title}  ({len(items)})", STYLE.get(items[0].severity, "")))
         for finding in items:
             label = LABEL.get(finding.severity, finding.severity)
-            lines.append(f"  {short(finding.location)}  [{label}] {finding.message}")
-            lines.append(f"      位置：{describe(finding.location)}")
+            lines.append(f"  {paint(short(finding.location), 'bold')}  [{label}] {finding.message}")
+            lines.append(paint(f"      位置：{describe(finding.location)}", "dim"))
         if rule:
-            lines.append(f"  怎么改：{rule.fix['zh']}")
+            lines.append(paint(f"  怎么改：{rule.fix['zh']}", "green"))
         lines.append("")
-    lines.extend(f"无法审计 {error['path']}: {error['message']}" for error in report.errors)
+    lines.extend(paint(f"无法审计 {error['path']}: {error['message']}", "bold red") for error in report.errors)
     summary = report.summary()
     by_severity = "，".join(f"{LABEL.get(k, k)} {v}" for k, v in summary["by_severity"].items()) or "无问题"
     lines.append(f"共检查 {summary['files']} 个文件，发现 {summary['findings']} 个问题（{by_severity}）。")
     return "\n".join(lines) + "\n"
+
+
+def _plain(text: str, style: str) -> str:
+    return text
+
+
+def _styled(text: str, style: str) -> str:
+    return _ansi(style)(text) if style else text
+
+
+@cache
+def _ansi(style: str) -> Callable[[str], str]:
+    """The rich style's ANSI rendering, parsed once per style (16 colours: any terminal has them)."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    parsed = Style.parse(style)
+    return lambda text: parsed.render(text, color_system=ColorSystem.STANDARD)
 
 
 def _rule_and_path(finding: Finding) -> tuple[str, str]:
