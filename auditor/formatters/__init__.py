@@ -29,14 +29,14 @@ def formatter_for(name: str) -> Formatter:
 
 
 def chunks_for(name: str, color: bool = False) -> Chunks:
-    """The report as pieces to write one after another: JSON and SARIF stream, the rest is one piece.
+    """The report as pieces to write one after another: text, JSON and SARIF stream, the rest is one piece.
 
     ``color``: the text report for a terminal, in colour.
     """
-    if name == "text" and color:
-        from auditor.formatters.text import render as text_render
+    if name == "text":
+        from auditor.formatters import text
 
-        return lambda report, rules: (text_render(report, rules, color=True),)
+        return lambda report, rules: text.chunks(report, rules, color)
     if name == "json":
         from auditor.formatters.json_format import chunks
     elif name == "sarif":

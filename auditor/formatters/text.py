@@ -8,7 +8,7 @@ take under a second. On a terminal, rich's styles colour them (ANSI codes, no la
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import groupby
 from operator import attrgetter
@@ -22,26 +22,30 @@ LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def render(report: Report, rules: dict[str, Rule], color: bool = False) -> str:
+    return "".join(chunks(report, rules, color))
+
+
+def chunks(report: Report, rules: dict[str, Rule], color: bool = False) -> Iterator[str]:
+    """The report a line at a time (each with its newline), so a big one is never held whole."""
     paint = _styled if color else _plain
     findings = sorted(report.findings, key=_rule_and_path)
-    lines: list[str] = []
     for rule_id, group in groupby(findings, key=attrgetter("rule_id")):
         items = list(group)
         rule = rules.get(rule_id)
         title = rule.title["zh"] if rule else rule_id
-        lines.append(paint(f"{rule_id} {title}  ({len(items)})", STYLE.get(items[0].severity, "")))
+        yield paint(f"{rule_id} {title}  ({len(items)})", STYLE.get(items[0].severity, "")) + "\n"
         for finding in items:
             label = LABEL.get(finding.severity, finding.severity)
-            lines.append(f"  {paint(short(finding.location), 'bold')}  [{label}] {finding.message}")
-            lines.append(paint(f"      位置：{describe(finding.location)}", "dim"))
+            yield f"  {paint(short(finding.location), 'bold')}  [{label}] {finding.message}\n"
+            yield paint(f"      位置：{describe(finding.location)}", "dim") + "\n"
         if rule:
-            lines.append(paint(f"  怎么改：{rule.fix['zh']}", "green"))
-        lines.append("")
-    lines.extend(paint(f"无法审计 {error['path']}: {error['message']}", "bold red") for error in report.errors)
+            yield paint(f"  怎么改：{rule.fix['zh']}", "green") + "\n"
+        yield "\n"
+    for error in report.errors:
+        yield paint(f"无法审计 {error['path']}: {error['message']}", "bold red") + "\n"
     summary = report.summary()
     by_severity = "，".join(f"{LABEL.get(k, k)} {v}" for k, v in summary["by_severity"].items()) or "无问题"
-    lines.append(f"共检查 {summary['files']} 个文件，发现 {summary['findings']} 个问题（{by_severity}）。")
-    return "\n".join(lines) + "\n"
+    yield f"共检查 {summary['files']} 个文件，发现 {summary['findings']} 个问题（{by_severity}）。\n"
 
 
 def _plain(text: str, style: str) -> str:
