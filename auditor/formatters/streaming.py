@@ -43,7 +43,10 @@ def encode_indented(value: Any, level: int = 0) -> str:
         if not value:
             return "{}"
         inner = _INDENT * (level + 1)
-        members = [encode_basestring(key) + ": " + encode_indented(v, level + 1) for key, v in value.items()]
+        members = [
+            encode_basestring(key) + ": " + (encode_basestring(v) if type(v) is str else encode_indented(v, level + 1))
+            for key, v in value.items()
+        ]  # most values of a report's dicts are plain strings: no call for those
         return "{\n" + inner + (",\n" + inner).join(members) + "\n" + _INDENT * level + "}"
     if isinstance(value, (list, tuple)):
         if not value:
@@ -53,6 +56,8 @@ def encode_indented(value: Any, level: int = 0) -> str:
         return "[\n" + inner + (",\n" + inner).join(members) + "\n" + _INDENT * level + "]"
     if isinstance(value, int) and not isinstance(value, bool):
         return int.__repr__(value)
+    if value is None:
+        return "null"
     return _SCALAR_ENCODER.encode(value)  # null, true, false; floats as json.dumps writes them, NaN too
 
 
