@@ -5,26 +5,16 @@ from __future__ import annotations
 import csv
 import io
 
-from auditor.model import Report
+from auditor.model import LOCATION_KEYS, Report
 from auditor.rules import Rule
 
+# The location keys in SPEC §5's order, less where a value ends (a spreadsheet wants where to look).
 COLUMNS = [
     "rule_id",
     "rule_name",
     "severity",
     "entity",
-    "path",
-    "sheet",
-    "cell",
-    "page",
-    "paragraph",
-    "table",
-    "row",
-    "col",
-    "line",
-    "column",
-    "field",
-    "part",
+    *(key for key in LOCATION_KEYS if key not in ("end_line", "end_column")),
     "evidence",
     "message",
     "fingerprint",
