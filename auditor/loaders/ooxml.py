@@ -72,18 +72,12 @@ def property_blocks(archive: zipfile.ZipFile, extra: dict[str, Any] | None = Non
             Block(value, FixedLocator(location, ("properties", field), field, False), hidden=True, part="properties")
         )
 
-    core = read_member(archive, "docProps/core.xml")
-    if core is not None:
-        root = parse_xml(core, "docProps/core.xml")
-        for child in root:
-            if local(child.tag) in CORE_FIELDS:
-                add(local(child.tag), child.text)
-    app = read_member(archive, "docProps/app.xml")
-    if app is not None:
-        root = parse_xml(app, "docProps/app.xml")
-        for child in root:
-            if local(child.tag) in APP_FIELDS:
-                add(local(child.tag), child.text)
+    for part, fields in (("docProps/core.xml", CORE_FIELDS), ("docProps/app.xml", APP_FIELDS)):
+        data = read_member(archive, part)
+        if data is not None:
+            for child in parse_xml(data, part):
+                if local(child.tag) in fields:
+                    add(local(child.tag), child.text)
     custom = read_member(archive, "docProps/custom.xml")
     if custom is not None:
         root = parse_xml(custom, "docProps/custom.xml")
