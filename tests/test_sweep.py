@@ -610,3 +610,19 @@ def test_history_keeps_detail_for_recent_runs_and_totals_for_all(tree: Tree, tmp
         history = store.completed_runs(str(tree.root.resolve()))
         assert [r.id for r in history] == [1, 2, 3, 4]
         assert all(r.summary["files"] == tree.files for r in history)
+
+
+def test_a_stored_finding_row_holds_what_the_report_says_less_the_path() -> None:
+    from auditor.model import Finding
+    from auditor.sweep.worker import finding_row
+
+    location = {"path": "a/名单.xlsx", "sheet": "Sheet1", "cell": "C3", "row": 3, "field": None, "extra": 1}
+    finding = Finding(
+        "P101", "id-number-exposed", "privacy", "error", "公开了…", "CN_RESIDENT_ID", "5301**", location, "f"
+    )
+    data = finding.to_dict()
+    stored = {k: v for k, v in data["location"].items() if k != "path"}
+    assert finding_row(finding) == (
+        "f", "P101", "id-number-exposed", "privacy", "error", "CN_RESIDENT_ID", "公开了…", "5301**", stored
+    )  # fmt: skip
+    assert list(stored) == ["sheet", "cell", "row"]

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from auditor.config import Config
 from auditor.engine import Scanner, Target
-from auditor.model import FileResult, Finding
+from auditor.model import LOCATION_KEYS, FileResult, Finding
 from auditor.rules import Rule
 from auditor.sweep.store import FindingRow, ScanRecord
 from auditor.sweep.walk import hash_file
 
 _SCANNER: Scanner | None = None
+_STORED_LOCATION_KEYS = tuple(key for key in LOCATION_KEYS if key != "path")
 PR_SET_PDEATHSIG = 1
 
 
@@ -100,17 +101,17 @@ def _target(task: Task) -> Target:
 
 
 def finding_row(finding: Finding) -> FindingRow:
-    """The stored form; the location drops "path" (the store has it once per file)."""
-    data = finding.to_dict()
-    location = {k: v for k, v in data["location"].items() if k != "path"}
+    """The stored form: ``finding.to_dict()``'s values, its location without "path" (the store has
+    it once per file). Read from the finding directly: a dense list has thousands per file."""
+    location = finding.location
     return (
-        data["fingerprint"],
-        data["rule_id"],
-        data["rule_name"],
-        data["category"],
-        data["severity"],
-        data["entity"],
-        data["message"],
-        data["evidence"],
-        location,
+        finding.fingerprint,
+        finding.rule_id,
+        finding.rule_name,
+        finding.category,
+        finding.severity,
+        finding.entity,
+        finding.message,
+        finding.evidence,
+        {key: location[key] for key in _STORED_LOCATION_KEYS if location.get(key) is not None},
     )
