@@ -241,7 +241,7 @@ def test_skipping_landline_runs_changes_nothing(before: str, landline: str, afte
 @given(st.text(alphabet=_FOLDABLE, max_size=40))
 @example(f"身份证{ID}")
 def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
-    """iter_detections runs the precheck per block, then detect_prechecked: nothing else differs."""
-    prechecked = _found(Detector().detect_prechecked(text))
+    """iter_detections runs the precheck per block, then detect(prechecked=True): nothing else differs."""
+    prechecked = _found(Detector().detect(text, prechecked=True))
     assert _found(Detector().detect(text)) == (prechecked if MAY_HOLD_CANDIDATE.search(text) else [])
     assert prechecked == [] or MAY_HOLD_CANDIDATE.search(text) is not None

@@ -31,7 +31,8 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
         if may_hold(block.text) is None:
             continue  # most cells and lines (names, amounts, dates) hold no candidate: skip the call
         locator = block.locator
-        for detection in detector.detect_prechecked(block.text, in_table=locator.in_table, header_at=locator.field_at):
+        detections = detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at, prechecked=True)
+        for detection in detections:
             yield block, detection
 
 

@@ -190,21 +190,16 @@ class Detector:
         header: str | None = None,
         in_table: bool = False,
         header_at: Callable[[int], str | None] | None = None,
+        *,
+        prechecked: bool = False,
     ) -> list[Detection]:
-        """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies."""
-        if MAY_HOLD_CANDIDATE.search(text) is None:
-            return []
-        return self.detect_prechecked(text, header, in_table, header_at)
+        """All candidates in ``text``; ``header_at(offset)`` gives the column label where it varies.
 
-    def detect_prechecked(
-        self,
-        text: str,
-        header: str | None = None,
-        in_table: bool = False,
-        header_at: Callable[[int], str | None] | None = None,
-    ) -> list[Detection]:
-        """``detect`` for a text known to match MAY_HOLD_CANDIDATE (iter_detections checks every
-        block first): searching it again would repeat the search that picked it."""
+        ``prechecked``: the caller has already matched MAY_HOLD_CANDIDATE (iter_detections checks
+        every block first), and searching again would repeat the search that picked the text.
+        """
+        if not prechecked and MAY_HOLD_CANDIDATE.search(text) is None:
+            return []
         folded = fold_width(text)
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
@@ -250,10 +245,10 @@ class Detector:
         taken: list[tuple[int, int]],
         groups: list[list[tuple[int, int]]],
     ) -> None:
-        """A run (see ``detect_prechecked``) holding a space or a hyphen: its whole tokens, then
+        """A run (see ``detect``) holding a space or a hyphen: its whole tokens, then
         its digit groups.
 
-        With the loop in ``detect_prechecked``, equivalent to matching tokens
+        With the loop in ``detect``, equivalent to matching tokens
         ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{10,29}(?![0-9A-Za-z])``
         and groups ``\\d{1,8}([ -]\\d{1,8})+X?`` with their boundaries, in one regex pass.
         """
