@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from synth import make_id
 from typer.testing import CliRunner
 
+from auditor import suppress
 from auditor.cli import app
 from auditor.loaders import format_of
 from auditor.suppress import parse_codes
@@ -47,6 +51,19 @@ def rules_at(report: dict) -> list[tuple[str, object]]:
 )
 def test_parse_codes(text: str, codes: tuple[str, ...]) -> None:
     assert parse_codes(text) == codes
+
+
+@given(st.lists(st.sampled_from([b"auditor", b"AUDITOR", b"AuDiToR", b"audit", b"or", b"x", b"\xe5\xae\xa1", b" "])))
+def test_marker_hint_sees_the_word_in_any_ascii_case_even_across_a_chunk_cut(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    expected = re.search(rb"[Aa][Uu][Dd][Ii][Tt][Oo][Rr]", data) is not None
+    assert suppress._mentions_auditor(data) is expected
+    original = suppress._HINT_CHUNK
+    try:
+        suppress._HINT_CHUNK = 3  # cuts fall inside the word
+        assert suppress._mentions_auditor(data) is expected
+    finally:
+        suppress._HINT_CHUNK = original
 
 
 def test_text_line_marker_suppresses_that_line_only(runner: CliRunner, tmp_path: Path) -> None:
