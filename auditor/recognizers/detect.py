@@ -32,6 +32,9 @@ SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
 # (a mobile has 11 digits; a token of 10 or fewer characters classifies as nothing, and a
 # digit group needs 11 digits), and an ISO date (2023-05-12, 10 characters) is no run.
 RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}[0-9Xx{_MASKS}]")
+# A text that is one whole token and nothing else (a cell holding an ID, a phone, a card): RUN_RE's
+# single run, ending where the text ends, with nothing to group and no scientific notation.
+_WHOLE_TOKEN = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS}]{{10,29}}")
 _PART_RE = re.compile(r"[^ \-]+")
 # An area code and a number (0871-66730727): 10–12 digits in two groups starting with 0, so no
 # token of 11 characters and no group a mobile (11 digits from 1) or any other identifier.
@@ -201,6 +204,9 @@ class Detector:
         if not prechecked and MAY_HOLD_CANDIDATE.search(text) is None:
             return []
         folded = fold_width(text)
+        if _WHOLE_TOKEN.fullmatch(folded) is not None:  # most cells of a personal-data list
+            detection = self.classify(folded, 0, len(folded), Cue(folded, 0, in_table, header, header_at))
+            return [] if detection is None else [detection]
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
         groups: list[list[tuple[int, int]]] = []
