@@ -10,6 +10,7 @@ without a text layer. More are built here on the fly.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import socket
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 import traceback
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -189,6 +191,39 @@ def test_zip_checks_reject_before_inflating() -> None:
         safety.checked_zip(data)
     assert safety.sniff(b"") == "empty" and safety.sniff(b"%PDF-1.7") == "pdf"
     assert safety.content_kind((SAMPLES / "docx").glob("*.docx").__next__().read_bytes()) == "docx"
+
+
+def _zip(members: list[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", compression) as archive:
+        warnings.simplefilter("ignore")  # a duplicate name is the point of one case
+        for name, content in members:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_checked_zip_serves_what_zipfile_reads(compression: int) -> None:
+    """Members the check kept read back as zipfile reads them; of two with one name, the last."""
+    big = b"<x>" + b"7" * (safety.KEEP_BELOW + 1) + b"</x>"
+    data = _zip([("a.xml", b"<a>1</a>"), ("twice.xml", b"<one/>"), ("twice.xml", big), ("b.xml", b"<b/>")], compression)
+    archive = safety.checked_zip(data)
+    plain = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.inflated == {"a.xml": b"<a>1</a>", "b.xml": b"<b/>"}  # too big: not kept, nor its namesake
+    for name in ("a.xml", "twice.xml", "b.xml"):
+        assert archive.read(name) == plain.read(name)
+        assert archive.read(plain.getinfo(name)) == plain.read(name)
+
+
+def test_checked_zip_keeps_no_member_whose_crc_fails() -> None:
+    """A damaged member is read through zipfile, which raises as it always did: never served unchecked."""
+    data = bytearray(_zip([("a.xml", b"<a>" + b"5" * 200 + b"</a>")], zipfile.ZIP_STORED))
+    at = data.index(b"5" * 200)
+    data[at] = ord("6")  # same size, wrong CRC
+    archive = safety.checked_zip(bytes(data))
+    assert "a.xml" not in archive.inflated
+    with pytest.raises(zipfile.BadZipFile, match="CRC"):
+        archive.read("a.xml")
 
 
 def decompress_corrupted_reference(data: bytes) -> bytes:

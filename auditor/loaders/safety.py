@@ -26,6 +26,7 @@ MAX_RATIO = 100  # declared uncompressed / compressed, for entries big enough to
 RATIO_FLOOR = 10 << 20  # entries under 10 MiB may compress as well as they like
 MAX_ENTRIES = 10_000
 XML_HEAD = 4096  # bytes of each XML entry checked for a DTD
+KEEP_BELOW = 4 << 20  # members up to this size are kept once inflated, for the loader to read again
 
 # What zipfile raises for a damaged archive; NotImplementedError is a header naming a zip version it lacks.
 ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, struct.error, NotImplementedError)
@@ -114,7 +115,25 @@ class ZipReport:
     kind: str  # docx | xlsx | zip
 
 
-def open_ooxml(data: bytes, expected: str, marker: bytes = b"", found: set[str] | None = None) -> zipfile.ZipFile:
+class CheckedZip(zipfile.ZipFile):
+    """An archive that passed :func:`checked_zip`; ``read`` serves the members the check kept.
+
+    The check inflates every member anyway. A loader then reads the small parts (workbook,
+    relationships, properties, a docx body) again: through zipfile that cost as much as the check.
+    Only members that inflated to exactly their declared size with a matching CRC are kept, so
+    ``read`` returns what ``ZipFile.read`` would, and raises where it would raise.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.inflated: dict[str, bytes] = {}
+
+    def read(self, name: str | zipfile.ZipInfo, pwd: bytes | None = None) -> bytes:
+        kept = self.inflated.get(name.filename if isinstance(name, zipfile.ZipInfo) else name)
+        return kept if kept is not None and pwd is None else super().read(name, pwd)
+
+
+def open_ooxml(data: bytes, expected: str, marker: bytes = b"", found: set[str] | None = None) -> CheckedZip:
     """Open a docx/xlsx after every check; raises LoadError with the reason otherwise.
 
     With ``marker``, the names of the entries whose content holds it are added to
@@ -137,7 +156,7 @@ def open_ooxml(data: bytes, expected: str, marker: bytes = b"", found: set[str] 
     return archive
 
 
-def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None) -> zipfile.ZipFile:
+def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None) -> CheckedZip:
     """A ZipFile whose central directory passed the size, ratio and entry-count caps.
 
     Every entry is then inflated once with a hard output limit: a member that
@@ -145,7 +164,7 @@ def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None)
     with a DTD (entity expansion) is rejected before any parser reads it.
     """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = CheckedZip(data)
         infos = archive.infolist()
     except (*ZIP_ERRORS, zipfile.LargeZipFile, ValueError) as exc:
         raise LoadError(
@@ -170,8 +189,13 @@ def checked_zip(data: bytes, marker: bytes = b"", found: set[str] | None = None)
                 "(compression ratio too high: zip bomb)"
             )
     for info in infos:
-        if _verify_entry(data, info, marker) and found is not None:
+        seen, content = _verify_entry(data, info, marker)
+        if seen and found is not None:
             found.add(info.filename)
+        if content is not None:
+            archive.inflated[info.filename] = content
+        else:  # of two members with one name, zipfile reads the last: never serve an earlier one
+            archive.inflated.pop(info.filename, None)
     return archive
 
 
@@ -180,10 +204,11 @@ def declared_cap(size: int) -> int:
     return min(MAX_TOTAL_CEILING, max(MAX_TOTAL_UNCOMPRESSED, SCALE_WITH_FILE * size))
 
 
-def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> bool:
+def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> tuple[bool, bytes | None]:
     """Inflate one member with a cap of its declared size; check the XML head for a DTD.
 
-    Returns whether the member's content holds ``marker`` (False when there is none).
+    Returns whether the member's content holds ``marker`` (False when there is none), and the
+    content itself when it is small enough to keep and intact (its declared size and CRC).
     """
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise LoadError(f"压缩包使用不支持的压缩方式 (unsupported zip compression {info.compress_type})")
@@ -197,6 +222,7 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> bo
     if len(raw) < info.compress_size:
         raise LoadError("文件不完整（zip 条目被截断）(truncated zip entry)")
     produced, head, tail, seen = 0, b"", b"", False
+    kept: list[bytes] | None = [] if info.file_size <= KEEP_BELOW else None
     try:
         for piece in _inflate(raw, info.compress_type == zipfile.ZIP_STORED):
             if len(head) < XML_HEAD:
@@ -204,6 +230,8 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> bo
             produced += len(piece)
             if produced > info.file_size:
                 break
+            if kept is not None:
+                kept.append(piece)
             if marker and not seen:
                 seen = marker in tail + piece[: len(marker)] or marker in piece
                 tail = piece[-len(marker) :]
@@ -217,7 +245,10 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> bo
         raise LoadError(
             f"{info.filename} 含 DTD/实体声明，疑似 XML 实体炸弹，已拒绝解析 (XML with DTD/entities rejected)"
         )
-    return seen
+    if kept is None or produced != info.file_size:
+        return seen, None
+    content = b"".join(kept)
+    return seen, content if zlib.crc32(content) == info.CRC else None
 
 
 def _inflate(raw: memoryview, stored: bool, step: int = 1 << 20) -> Iterator[bytes]:

@@ -30,7 +30,7 @@ from typing import Any, overload
 from auditor.gcpause import gc_paused
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
-from auditor.loaders.safety import open_ooxml, parse_xml, read_member
+from auditor.loaders.safety import CheckedZip, open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
 from auditor.model import Block, Document, FixedLocator, Position
 
@@ -325,7 +325,7 @@ def _scan_hidden(archive: zipfile.ZipFile, info: SheetInfo) -> None:
                 return
 
 
-def _check_extents(archive: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
+def _check_extents(archive: CheckedZip, sheets: list[SheetInfo]) -> None:
     """Refuse a sheet whose values lie so far apart that calamine's grid for them cannot be held.
 
     calamine allocates a slot for every cell of the box around a sheet's values: a 5 KB sheet
@@ -344,12 +344,16 @@ def _check_extents(archive: zipfile.ZipFile, sheets: list[SheetInfo]) -> None:
                 )
 
 
-def _reaches_far(archive: zipfile.ZipFile, part: str) -> bool:
+def _reaches_far(archive: CheckedZip, part: str) -> bool:
     """Whether any reference lies beyond column ZZ or row 9999: one C-speed search, no step per cell.
 
     A box inside ZZ9999 (7 million cells) always fits, so most sheets need no count at all;
-    only those that reach further are measured by :func:`_extent`.
+    only those that reach further are measured by :func:`_extent`. A sheet the safety check
+    kept is searched where it lies; a bigger one is inflated again, a piece at a time.
     """
+    kept = archive.inflated.get(part)
+    if kept is not None:
+        return _FAR_REF.search(kept) is not None
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
