@@ -114,7 +114,7 @@ class TextLocator:
     spreadsheet or written in Markdown) also get the column header as field.
     """
 
-    __slots__ = ("_headers", "_index", "_lines", "_starts", "_text")
+    __slots__ = ("_headers", "_index", "_lines", "_starts", "_tables", "_text")
     in_table = False
 
     def __init__(self, text: str) -> None:
@@ -123,6 +123,7 @@ class TextLocator:
         self._headers: dict[int, list[str] | None] = {}
         self._starts: dict[int, int] = {}
         self._lines: dict[int, tuple[str, list[str], int] | tuple[()]] = {}
+        self._tables: bool | None = None  # whether any line can be a table line; found on first use
 
     @property
     def index(self) -> LineIndex:
@@ -145,6 +146,10 @@ class TextLocator:
         return self._text[start : end if end != -1 else len(self._text)].rstrip("\r")
 
     def field_at(self, offset: int) -> str | None:
+        if self._tables is None:  # a text with no tab and under two pipes (JSON, prose) has no table line
+            self._tables = "\t" in self._text or self._text.count("|") >= 2
+        if not self._tables:
+            return None
         line, _ = self.index.line_col(offset)
         table = self._lines.get(line)
         if table is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from synth import make_id
 
@@ -192,6 +192,18 @@ def test_line_index_maps_every_offset_to_its_line_and_column(text: str, data: st
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     assert LineIndex(text).line_col(offset) == (line, column)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="姓名号a1|\t\n ", max_size=60), st.integers(0, 60))
+@example("|姓名|号码|\n|a|1|", 11)
+@example("姓名\t号码\na\t1", 8)
+def test_field_at_shortcut_for_a_text_without_table_lines(text: str, offset: int) -> None:
+    """field_at's shortcut (no tab, under two pipes) answers as the line-by-line lookup does."""
+    offset = min(offset, len(text))
+    reference = TextLocator(text)
+    reference._tables = True  # the line-by-line lookup, whatever the text holds
+    assert TextLocator(text).field_at(offset) == reference.field_at(offset)
 
 
 @given(st.lists(st.sampled_from(["auditor: ignore", "auditor", ": ignore", "张三", "", "审核："]), max_size=6))
