@@ -6,7 +6,6 @@ is dropped silently — and one bad file never stops the others.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import sys
@@ -21,7 +20,7 @@ from auditor.checks.linkage import PEOPLE_SCAN_RULES, check_people
 from auditor.checks.privacy import check_privacy, iter_detections
 from auditor.config import Config, ConfigError
 from auditor.findings import FindingMaker
-from auditor.gcpause import gc_paused
+from auditor.gcpause import collect_if_grown, gc_paused, pause_in_worker
 from auditor.loaders import LoadError, format_of, loader_for
 from auditor.model import Document, FileResult, Finding, Report
 from auditor.recognizers.context import ContextRules
@@ -273,15 +272,18 @@ _WORKER: Scanner | None = None
 
 
 def _init_worker(config: Config | None, rules: dict[str, Rule] | None) -> None:
-    """A forked worker inherits the parent's paused collector; a worker frees what it loads, so it needs one."""
     global _WORKER
-    gc.enable()
     _WORKER = Scanner(config, rules)
+    pause_in_worker()
 
 
 def _scan_in_worker(batch: list[Target]) -> list[FileResult]:
     assert _WORKER is not None
-    return [_WORKER.scan_guarded(target) for target in batch]
+    results = []
+    for target in batch:
+        results.append(_WORKER.scan_guarded(target))
+        collect_if_grown()
+    return results
 
 
 def _scan_parallel(

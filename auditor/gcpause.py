@@ -26,3 +26,26 @@ def gc_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
             gc.collect(1)
+
+
+# Tracked objects a worker may gain, net, before it collects: loaders make no cycles, but PDF
+# and XML libraries may, and a worker runs for thousands of files.
+WORKER_COLLECT_AFTER = 100_000
+
+
+def pause_in_worker() -> None:
+    """Once per scanning worker process: freeze what it shares, collect only when asked.
+
+    The modules, rules and region tables a worker starts with live as long as it does, yet
+    every full collection walked them again; files are scanned and shipped a few at a time, so
+    what a collection would find is the garbage of the last files, and :func:`collect_if_grown`
+    looks for it between files instead of the collector's thresholds in the middle of them.
+    """
+    gc.disable()
+    gc.freeze()
+
+
+def collect_if_grown() -> None:
+    """Between two files in a worker: one collection once the files since the last left many objects."""
+    if gc.get_count()[0] > WORKER_COLLECT_AFTER:
+        gc.collect()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -166,6 +168,37 @@ def test_gc_paused_restores_the_collector() -> None:
         assert not gc.isenabled()  # the caller's choice stands
     finally:
         gc.enable()
+
+
+def test_a_worker_collects_cyclic_garbage_between_files_once_it_has_grown() -> None:
+    """In a worker the collector is off; collect_if_grown frees cycles once there are many, not before."""
+    script = """
+import gc, weakref
+from auditor.gcpause import WORKER_COLLECT_AFTER, collect_if_grown, pause_in_worker
+
+class Node:
+    pass
+
+def cycles(n):
+    first = None
+    for _ in range(n):
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        first = first or weakref.ref(a)
+    return first
+
+pause_in_worker()
+assert not gc.isenabled()
+few = cycles(100)
+collect_if_grown()
+assert few() is not None, "collected too early"
+many = cycles(WORKER_COLLECT_AFTER)
+collect_if_grown()
+assert few() is None and many() is None, "cycles kept"
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr
 
 
 def test_xlsx_hidden_rows_only_scanned_where_the_sheet_spells_hidden(tmp_path: Path) -> None:

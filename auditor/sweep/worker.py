@@ -14,6 +14,7 @@ from pathlib import Path
 
 from auditor.config import Config
 from auditor.engine import Scanner, Target
+from auditor.gcpause import collect_if_grown, pause_in_worker
 from auditor.model import LOCATION_KEYS, FileResult, Finding
 from auditor.rules import Rule
 from auditor.sweep.store import FindingRow, ScanRecord
@@ -42,6 +43,7 @@ def init_worker(config: Config, rules: dict[str, Rule]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     _SCANNER = Scanner(config, rules)
+    pause_in_worker()
 
 
 def _die_with_parent() -> None:
@@ -58,7 +60,11 @@ def _die_with_parent() -> None:
 def scan_batch(batch: list[Task]) -> list[ScanRecord]:
     """Scan each file of the batch; an unexpected exception becomes that file's error, not the batch's."""
     assert _SCANNER is not None, "init_worker was not called"
-    return [scan_one(_SCANNER, task) for task in batch]
+    records = []
+    for task in batch:
+        records.append(scan_one(_SCANNER, task))
+        collect_if_grown()
+    return records
 
 
 def scan_one(scanner: Scanner, task: Task) -> ScanRecord:
