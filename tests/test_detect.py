@@ -11,6 +11,7 @@ from synth import luhn_complete, make_id
 
 from auditor.normalize import fold_width
 from auditor.recognizers import detect as detect_module
+from auditor.recognizers.context import ContextRules
 from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Cue, Detection, Detector
 
 ID = make_id()
@@ -194,8 +195,11 @@ def _detected_with(name: str, replacement: re.Pattern[str], text: str, header: s
         return _found(Detector().detect(text, header=header))
 
 
-# Runs of 10 characters or more, as the finder matched them before (less trailing separators).
-_RUN_OF_TEN_OR_MORE = re.compile(r"[0-9*×●#○◯■□][0-9Xx*×●#○◯■□ \-]{8,}[0-9Xx*×●#○◯■□]")
+# Runs of 10 characters or more, as the finder matched them before (less trailing separators),
+# in the unfolded text the finder reads.
+_RUN_OF_TEN_OR_MORE = re.compile(
+    f"[{detect_module._FOLDS_TO_HEAD}][{detect_module._FOLDS_TO_TAIL}]{{8,}}[{detect_module._FOLDS_TO_LAST}]"
+)
 
 
 @settings(max_examples=600)
@@ -205,7 +209,7 @@ _RUN_OF_TEN_OR_MORE = re.compile(r"[0-9*×●#○◯■□][0-9Xx*×●#○◯�
 @example("138 1234 567 -")
 def test_runs_shorter_than_eleven_characters_never_held_a_candidate(text: str) -> None:
     """RUN_RE skips runs of 10 characters (ISO dates) and trailing separators: same detections."""
-    assert _found(Detector().detect(text)) == _detected_with("RUN_RE", _RUN_OF_TEN_OR_MORE, text)
+    assert _found(Detector().detect(text)) == _detected_with("_RAW_RUN_RE", _RUN_OF_TEN_OR_MORE, text)
 
 
 @settings(max_examples=400)
@@ -259,3 +263,34 @@ def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
 def test_a_cell_that_is_one_token_is_detected_as_the_general_path_does(token: str, header: str | None) -> None:
     """The whole-token shortcut (most cells of a list) gives what the run finder gives."""
     assert _found(Detector().detect(token, header=header)) == _detected_with("_WHOLE_TOKEN", _NEVER, token, header)
+
+
+_CONTEXT_WORDS = ["身份证号：", "银行账号", "联系电话", "监督电话", "订单号", "住址", "办公室", "\n", "\t"]
+
+
+@settings(max_examples=1500)
+@given(
+    st.lists(
+        st.one_of(st.text(alphabet=_FOLDABLE + "ＡａXＸ．", min_size=1, max_size=6), st.sampled_from(_CONTEXT_WORDS)),
+        max_size=14,
+    ),
+    st.sampled_from([None, "银行账号", "身份证号码", "联系电话"]),
+)
+@example(["Ａ１３８１２３４５６７８"], None)  # a full-width letter glued to the front: no mobile
+@example(["监督电话：１３８\u3000１２３４\u3000５６７８"], None)
+@example(["５.３２３２８Ｅ１７"], "身份证号码")
+@example([f"户主{ID[:6]}－{ID[6:14]}－{ID[14:]}"], None)
+def test_detect_finds_in_a_text_what_it_finds_in_the_text_folded(pieces: list[str], header: str | None) -> None:
+    """Only runs and the windows before them are folded, not the whole text: the same detections
+    (offsets, values' evidence, context) as in the text folded first, which is what detect() did."""
+    text = "".join(pieces)
+    folded = fold_width(text)
+    assert _found(Detector().detect(text, header=header)) == _found(Detector().detect(folded, header=header))
+
+
+def test_an_official_word_from_config_matches_the_folded_window() -> None:
+    """A configured word in ASCII digits still marks a phone written after it in full-width digits."""
+    detector = Detector(context=ContextRules(extra_official=("12345便民",)))
+    assert detector.detect("１２３４５便民：13812345678") == []
+    assert detector.detect(fold_width("１２３４５便民：13812345678")) == []
+    assert len(Detector().detect("１２３４５便民：13812345678")) == 1

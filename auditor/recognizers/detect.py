@@ -2,13 +2,16 @@
 
 One regex finds runs of digits, masks, X and separators; each run is split into
 whole tokens and into digit groups split by spaces or hyphens; a second regex
-finds spreadsheet-damaged scientific notation. Python code only runs per candidate. Offsets are offsets
-in the original text because normalisation never changes the length.
+finds spreadsheet-damaged scientific notation. Python code only runs per candidate.
+Runs are found in the text as it is, by classes that hold every character folding
+turns into a run character, and only a run is folded: folding maps one character to
+one, so offsets are offsets in the original text and the runs are those of the folded text.
 """
 
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,26 +35,32 @@ SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
 # (a mobile has 11 digits; a token of 10 or fewer characters classifies as nothing, and a
 # digit group needs 11 digits), and an ISO date (2023-05-12, 10 characters) is no run.
 RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}[0-9Xx{_MASKS}]")
+# What folds to RUN_RE's first, middle and last characters. A text matches _RAW_RUN_RE exactly
+# where its folded form matches RUN_RE, so the whole text need not be folded (a pass as long as
+# the search), only each run.
+_FOLDS_TO_HEAD = f"0-9０-９＊{_MASKS}"
+_FOLDS_TO_LAST = f"{_FOLDS_TO_HEAD}XxＸｘ"
+_FOLDS_TO_TAIL = f"{_FOLDS_TO_LAST} \u3000\u00a0\\-－\u2010\u2014"
+_RAW_RUN_RE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}[{_FOLDS_TO_LAST}]")
 # A text that is one whole token and nothing else (a cell holding an ID, a phone, a card): RUN_RE's
 # single run, ending where the text ends, with nothing to group and no scientific notation.
-_WHOLE_TOKEN = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS}]{{10,29}}")
+_WHOLE_TOKEN = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_LAST}]{{10,29}}")
 _PART_RE = re.compile(r"[^ \-]+")
 # An area code and a number (0871-66730727): 10–12 digits in two groups starting with 0, so no
 # token of 11 characters and no group a mobile (11 digits from 1) or any other identifier.
 _LANDLINE = re.compile(r"0\d{2,3}-\d{7,8}")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
-_ASCII_LETTER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# Letters that end a number when glued to it: ASCII ones and the full-width ones folding turns into them.
+_LETTER = frozenset(string.ascii_letters + string.ascii_letters.translate({c: c + 0xFEE0 for c in range(65, 123)}))
 _MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
+# What folds to SCI_RE's exponent mark and the character after it ([Ee]\+?1).
+_SCI_HINT = re.compile("[EeＥｅ][+1１]")
 # A text this does not match holds no candidate, so detect() returns at once: in finance
 # tables and notices most digits are short amounts and dates. It is the scientific-notation
-# hint and RUN_RE written for the unfolded text (folding maps one character to one, so a run
-# after folding is a run of these before it), loosened to runs of 10 characters that may end
-# in a separator: a superset, never a guess. Requiring RUN_RE's last character as well made
-# the search over every document cost more than the detect() calls it saved.
-_FOLDS_TO_HEAD = f"0-9０-９＊{_MASKS}"
-_FOLDS_TO_TAIL = f"{_FOLDS_TO_HEAD}XxＸｘ \u3000\u00a0\\-－\u2010\u2014"
-MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|[EeＥｅ][+1１]")
-_SCI_HINT = re.compile("[Ee][+1]")
+# hint and _RAW_RUN_RE loosened to runs of 10 characters that may end in a separator: a
+# superset, never a guess. Requiring the run's last character as well made the search over
+# every document cost more than the detect() calls it saved.
+MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|{_SCI_HINT.pattern}")
 _START = attrgetter("start")
 
 
@@ -64,6 +73,19 @@ class Policy:
     mobile_keep_first: int = 3
     mobile_keep_last: int = 4
     bank_keep_last: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Digit groups split by spaces or hyphens, as offsets in the text, and the folded run they lie in."""
+
+    parts: list[tuple[int, int]]
+    run: str
+    run_start: int
+
+    def compact(self, first: int, last: int) -> str:
+        """Groups ``first`` to ``last`` joined without their separators, folded."""
+        return "".join(self.run[s - self.run_start : e - self.run_start] for s, e in self.parts[first : last + 1])
 
 
 @dataclass(slots=True)
@@ -115,8 +137,9 @@ class Cue:
 
     @property
     def before(self) -> str:
+        """The window before the candidate, folded: the text around runs is left as it was."""
         if self._before is None:
-            self._before = window_before(self._text, self._start)
+            self._before = fold_width(window_before(self._text, self._start))
         return self._before
 
     @property
@@ -140,7 +163,7 @@ def _boundary_before(text: str, start: int) -> bool:
     if start == 0:
         return True
     prev = text[start - 1]
-    if prev in _ASCII_LETTER:
+    if prev in _LETTER:
         return False
     return not (prev == "." and start >= 2 and text[start - 2].isdigit())
 
@@ -150,7 +173,7 @@ def _boundary_after(text: str, end: int) -> bool:
     if end >= len(text):
         return True
     nxt = text[end]
-    if nxt in _ASCII_LETTER:
+    if nxt in _LETTER:
         return False
     return not (nxt == "." and end + 1 < len(text) and text[end + 1].isdigit())
 
@@ -203,32 +226,33 @@ class Detector:
         """
         if not prechecked and MAY_HOLD_CANDIDATE.search(text) is None:
             return []
-        folded = fold_width(text)
-        if _WHOLE_TOKEN.fullmatch(folded) is not None:  # most cells of a personal-data list
-            detection = self.classify(folded, 0, len(folded), Cue(folded, 0, in_table, header, header_at))
+        if _WHOLE_TOKEN.fullmatch(text) is not None:  # most cells of a personal-data list
+            token = fold_width(text)
+            detection = self.classify(token, 0, len(token), Cue(text, 0, in_table, header, header_at))
             return [] if detection is None else [detection]
         found: list[Detection] = []
         taken: list[tuple[int, int]] = []
-        groups: list[list[tuple[int, int]]] = []
+        groups: list[Group] = []
         # Each run is maximal: digits, masks, X and separators, ending in no separator.
-        for run in RUN_RE.finditer(folded):
-            chunk = run.group()
+        for run in _RAW_RUN_RE.finditer(text):
+            chunk = fold_width(run.group())
             start, end = run.span()
             if " " in chunk or "-" in chunk:
-                self._separated(folded, chunk, start, end, header, header_at, in_table, found, taken, groups)
+                self._separated(text, chunk, start, end, header, header_at, in_table, found, taken, groups)
             elif (
                 end - start <= 30
                 and chunk[0] not in "Xx"
-                and _boundary_before(folded, start)
-                and _boundary_after(folded, end)
+                and _boundary_before(text, start)
+                and _boundary_after(text, end)
             ):  # one whole token (RUN_RE makes it at least 11 long): nine in ten runs
-                detection = self.classify(chunk, start, end, Cue(folded, start, in_table, header, header_at))
+                detection = self.classify(chunk, start, end, Cue(text, start, in_table, header, header_at))
                 if detection is not None:
                     found.append(detection)
                     taken.append((start, end))
-        for parts in groups:
-            found.extend(self._grouped(folded, parts, header, header_at, in_table, taken))
-        if _SCI_HINT.search(folded) is not None:
+        for group in groups:
+            found.extend(self._grouped(text, group, header, header_at, in_table, taken))
+        if _SCI_HINT.search(text) is not None:
+            folded = fold_width(text)
             for match in SCI_RE.finditer(folded):
                 cue = Cue(folded, match.start(), in_table, header, header_at)
                 detection = self._scientific(folded, match, cue)
@@ -249,10 +273,10 @@ class Detector:
         in_table: bool,
         found: list[Detection],
         taken: list[tuple[int, int]],
-        groups: list[list[tuple[int, int]]],
+        groups: list[Group],
     ) -> None:
-        """A run (see ``detect``) holding a space or a hyphen: its whole tokens, then
-        its digit groups.
+        """A run (see ``detect``; ``chunk`` is the run folded) holding a space or a hyphen: its
+        whole tokens, then its digit groups.
 
         With the loop in ``detect``, equivalent to matching tokens
         ``(?<![0-9A-Za-z])[0-9*…][0-9Xx*…]{10,29}(?![0-9A-Za-z])``
@@ -265,8 +289,9 @@ class Detector:
         parts = [(m.start() + start, m.end() + start) for m in _PART_RE.finditer(chunk)]
         last = len(parts) - 1
         sequence: list[tuple[int, int]] = []
+        closed: list[list[tuple[int, int]]] = []
         for index, (s, e) in enumerate(parts):
-            part = text[s:e]
+            part = chunk[s - start : e - start]
             left_ok = before_ok if index == 0 else True
             right_ok = after_ok if index == last else True
             if left_ok and right_ok and 11 <= e - s <= 30 and part[0] not in "Xx":
@@ -275,21 +300,20 @@ class Detector:
             groupable = (part.isdigit() and len(part) <= 8) or _LAST_GROUP.fullmatch(part) is not None
             if groupable and (joined or left_ok):
                 if not joined:
-                    self._close(text, sequence, groups)
+                    self._close(sequence, closed)
                     sequence = []
                 sequence.append((s, e))
                 if not part.isdigit():  # a trailing X ends a group
-                    self._close(text, sequence, groups, right_ok)
+                    self._close(sequence, closed, right_ok)
                     sequence = []
             else:
-                self._close(text, sequence, groups)
+                self._close(sequence, closed)
                 sequence = []
-        self._close(text, sequence, groups, after_ok)
+        self._close(sequence, closed, after_ok)
+        groups.extend(Group(sequence, chunk, start) for sequence in closed)
 
     @staticmethod
-    def _close(
-        text: str, sequence: list[tuple[int, int]], groups: list[list[tuple[int, int]]], end_ok: bool = True
-    ) -> None:
+    def _close(sequence: list[tuple[int, int]], closed: list[list[tuple[int, int]]], end_ok: bool = True) -> None:
         """Keep a sequence of ≥2 digit groups spanning ≥12 characters (11 digits + a separator).
 
         A last group glued to a letter or a decimal fraction (… 5678 2.5亩) is dropped, not the
@@ -298,7 +322,7 @@ class Detector:
         if not end_ok:
             sequence = sequence[:-1]
         if len(sequence) >= 2 and sequence[-1][1] - sequence[0][0] >= 12:
-            groups.append(sequence)
+            closed.append(sequence)
 
     def _token(
         self,
@@ -415,7 +439,7 @@ class Detector:
     def _grouped(
         self,
         text: str,
-        parts: list[tuple[int, int]],
+        group: Group,
         header: str | None,
         header_at: Callable[[int], str | None] | None,
         in_table: bool,
@@ -426,6 +450,7 @@ class Detector:
         Only windows of up to seven groups whose digits could make an identifier
         are tried, widest first (ties: leftmost first).
         """
+        parts = group.parts
         used = [False] * len(parts)
         for _, i, j in _group_windows(parts):
             if any(used[i : j + 1]):
@@ -433,7 +458,7 @@ class Detector:
             start, end = parts[i][0], parts[j][1]
             if _overlaps(taken, start, end):
                 continue
-            compact = "".join(text[s:e] for s, e in parts[i : j + 1])
+            compact = group.compact(i, j)
             cue = Cue(text, start, in_table, header, header_at)
             detection = self.classify(compact, start, end, cue)
             if detection is not None and detection.kind != "masked" and detection.start == start:
