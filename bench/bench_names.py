@@ -25,7 +25,6 @@ ratio against the issue's 2x target.
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib.util
 import json
 import random
@@ -393,21 +392,6 @@ CORE_RULES = ("P101", "P102", "P103", "P111", "P112", "P121", "P161", "E001")
 TARGET_RATIO = 2.0  # issue 3: the scan with names on within 2x of the core scan
 
 
-def time_scan(corpus: Path, jobs: int, select: list[str] | None) -> tuple[float, float, int]:
-    """Wall and CPU seconds of one ``scan_paths`` over the corpus with ``select`` (None: default rules); findings.
-
-    CPU seconds count this process only, so they mean something for ``--jobs 1`` alone; on a
-    shared machine they are steadier than wall time.
-    """
-    from auditor.config import Config
-    from auditor.engine import scan_paths
-
-    gc.collect()
-    wall, cpu = time.perf_counter(), time.process_time()
-    report = scan_paths([str(corpus)], config=Config(select=select), jobs=jobs)
-    return time.perf_counter() - wall, time.process_time() - cpu, len(report.findings)
-
-
 def run_throughput(corpus: Path, jobs: int, size_mb: float, repeat: int) -> None:
     """Alternate the core scan and the default scan ``repeat`` times; the best of each is compared."""
     spec = importlib.util.spec_from_file_location("bench_scan", ROOT / "bench" / "bench_scan.py")
@@ -423,7 +407,7 @@ def run_throughput(corpus: Path, jobs: int, size_mb: float, repeat: int) -> None
     print(f"corpus {corpus}: {mb:.1f} MB, --jobs {jobs}; core rules: {','.join(CORE_RULES)}", flush=True)
     for _ in range(repeat):
         for name, select in scans.items():
-            seconds, cpu_seconds, counts[name] = time_scan(corpus, jobs, select)
+            seconds, cpu_seconds, counts[name], _ = bench.time_scan(corpus, jobs, select)
             wall[name], cpu[name] = min(wall[name], seconds), min(cpu[name], cpu_seconds)
             print(f"  {name:<26} {seconds:7.2f} s wall  {cpu_seconds:7.2f} s CPU", flush=True)
     for name in scans:

@@ -286,11 +286,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"auditor       {seconds:8.2f} s {text_mb / seconds:7.2f} MB/s  {label}, {findings} findings", flush=True)
 
     cores = os.cpu_count()
-    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=1, select=IDENTIFIER_RULES)
+    seconds, _, findings, _ = bench_scan.time_scan(corpus, jobs=1, select=IDENTIFIER_RULES)
     record("scan, identifier rules, 1 process", seconds, findings)
-    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=0, select=IDENTIFIER_RULES)
+    seconds, _, findings, _ = bench_scan.time_scan(corpus, jobs=0, select=IDENTIFIER_RULES)
     record(f"scan, identifier rules, all {cores} cores", seconds, findings)
-    seconds, findings, _ = bench_scan.time_scan(corpus, jobs=0)
+    seconds, _, findings, _ = bench_scan.time_scan(corpus, jobs=0)
     record(f"scan, default rules, all {cores} cores", seconds, findings)
     if not args.no_sweep:
         seconds, findings = time_sweep(corpus, IDENTIFIER_RULES)
@@ -304,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         results[f"presidio_{nlp}_s"] = seconds
         label = "blank zh (spaCy)" if nlp == "spacy" else "NoOpNlpEngine"
         print(f"presidio      {seconds:8.2f} s {text_mb / seconds:7.2f} MB/s  {label}, {found} results", flush=True)
-    regex_s, matches = bench_scan.time_regex(texts, args.repeat)
+    regex_s, _, matches = bench_scan.time_regex(texts, args.repeat)
     results["regex_s"] = regex_s
     print(f"bare regex    {regex_s:8.2f} s {text_mb / regex_s:7.2f} MB/s  {matches} matches", flush=True)
 

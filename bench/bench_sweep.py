@@ -20,7 +20,6 @@ and a re-sweep after changing 1 % of the files. Prints numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -32,22 +31,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import bench_scan  # this script's folder is on sys.path: the corpus builder and the CPU-burn check
+
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT_ENV = "AUDITOR_BENCH_SNAPSHOT"
 if SNAPSHOT_ENV not in os.environ and str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 SEED = 20241101
 FILES_PER_FOLDER = 500
-
-
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("corpus_generate", ROOT / "corpora" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 # -- the tree ------------------------------------------------------------------------
 
@@ -63,7 +54,7 @@ def ensure_tree(root: Path, files: int, profile: str = "lists") -> dict[str, Any
         same = data.get("files") == files and data.get("seed") == SEED and data.get("profile", "lists") == profile
         if same and root.is_dir():
             return data
-    gen = load_generator()
+    gen = bench_scan.load_generator()
     if root.exists():
         import shutil
 
@@ -228,31 +219,6 @@ def run_child(root: Path, db: Path, jobs: int, code: Path | None) -> dict[str, A
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def _burn(n: int) -> float:
-    start = time.perf_counter()
-    x = 0
-    for i in range(n):
-        x += i * i
-    return time.perf_counter() - start
-
-
-def effective_cores(jobs: int) -> float:
-    """How many cores the machine really gives us now: ``jobs`` CPU-bound processes vs one.
-
-    On a shared VM the nominal core count can be far from what a pool gets;
-    read the sweep's files/s against this.
-    """
-    from concurrent.futures import ProcessPoolExecutor
-
-    n = 5_000_000
-    one = _burn(n)
-    with ProcessPoolExecutor(jobs) as pool:
-        start = time.perf_counter()
-        list(pool.map(_burn, [n] * jobs))
-        many = time.perf_counter() - start
-    return jobs * one / many if many else float(jobs)
-
-
 def mb(n: float) -> str:
     return f"{n / 2**20:.0f} MiB"
 
@@ -296,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, Any] = {"cores": os.cpu_count(), "jobs": args.jobs, "profile": args.profile}
     workers = args.jobs or os.cpu_count() or 1
-    results["effective_cores"] = effective_cores(workers)
+    results["effective_cores"] = bench_scan.effective_cores(workers)
     print(f"cores: {os.cpu_count()} nominal, ≈{results['effective_cores']:.1f} available now (CPU-burn check)")
     code = None if args.live else snapshot()
     big = args.root or Path("/tmp/sweep100k" + ("-mixed" if args.profile == "mixed" else ""))
