@@ -35,6 +35,15 @@ def _fold_run(match: re.Match[str]) -> str:
     return match.group().translate(_FOLD)
 
 
+def folds_into(chars: str) -> str:
+    """``chars`` and every character ``fold_width`` turns into one of them.
+
+    A pattern written for folded text reads the text unfolded with these classes, since
+    folding maps one character to one: the detector finds runs without folding whole texts.
+    """
+    return chars + "".join(chr(source) for source, target in _FOLD.items() if chr(target) in chars)
+
+
 def is_mask_char(char: str) -> bool:
     return char in MASK_CHARS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.normalize import fold_width
+from auditor.normalize import fold_width, folds_into
 from auditor.recognizers import bank, phone
 from auditor.recognizers.uscc import CHARSET, WEIGHTS, uscc_ok
 
@@ -69,6 +69,14 @@ def test_uscc_worked_example() -> None:
 @given(st.text())
 def test_fold_width_keeps_length(text: str) -> None:
     assert len(fold_width(text)) == len(text)
+
+
+@given(st.text("0123456789Xx*- EeAz+.", min_size=1, max_size=8))
+def test_folds_into_is_every_character_that_folds_into_the_set(chars: str) -> None:
+    """What the detector's classes for unfolded text are built from: nothing missing, nothing extra."""
+    found = set(folds_into(chars))
+    candidates = {chr(code) for code in (*range(0x20, 0x7F), 0xA0, *range(0x2000, 0x3001), *range(0xFF00, 0xFF60))}
+    assert found == {c for c in candidates if fold_width(c) in chars}
 
 
 @given(st.text("0123456789", min_size=1, max_size=30))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
-from auditor.normalize import fold_width
+from auditor.normalize import MASK_CHARS, fold_width, folds_into
 from auditor.recognizers import bank, idcard, phone
 from auditor.recognizers.context import (
     ACCOUNT_CUE,
@@ -29,18 +29,23 @@ from auditor.recognizers.context import (
 from auditor.recognizers.regions import province_ok, region_known
 from auditor.recognizers.uscc import uscc_ok
 
-_MASKS = "*×●#○◯■□"
+
+def _members(chars: str) -> str:
+    """The inside of a regex character class holding exactly ``chars``."""
+    return "".join(map(re.escape, dict.fromkeys(chars)))
+
+
 SCI_RE = re.compile(r"(?<![0-9.])([1-9])\.(\d{1,14})[Ee]\+?(1[4-7])(?![0-9])")
 # Runs of at least 11 characters that end in a digit, a mask or X: no identifier is shorter
 # (a mobile has 11 digits; a token of 10 or fewer characters classifies as nothing, and a
 # digit group needs 11 digits), and an ISO date (2023-05-12, 10 characters) is no run.
-RUN_RE = re.compile(rf"[0-9{_MASKS}][0-9Xx{_MASKS} \-]{{9,}}[0-9Xx{_MASKS}]")
+RUN_RE = re.compile(rf"[0-9{MASK_CHARS}][0-9Xx{MASK_CHARS} \-]{{9,}}[0-9Xx{MASK_CHARS}]")
 # What folds to RUN_RE's first, middle and last characters. A text matches _RAW_RUN_RE exactly
 # where its folded form matches RUN_RE, so the whole text need not be folded (a pass as long as
 # the search), only each run.
-_FOLDS_TO_HEAD = f"0-9０-９＊{_MASKS}"
-_FOLDS_TO_LAST = f"{_FOLDS_TO_HEAD}XxＸｘ"
-_FOLDS_TO_TAIL = f"{_FOLDS_TO_LAST} \u3000\u00a0\\-－\u2010\u2014"
+_FOLDS_TO_HEAD = _members(folds_into(string.digits + MASK_CHARS))
+_FOLDS_TO_LAST = _members(folds_into(string.digits + "Xx" + MASK_CHARS))
+_FOLDS_TO_TAIL = _members(folds_into(string.digits + "Xx" + MASK_CHARS + " -"))
 _RAW_RUN_RE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}[{_FOLDS_TO_LAST}]")
 # A text that is one whole token and nothing else (a cell holding an ID, a phone, a card): RUN_RE's
 # single run, ending where the text ends, with nothing to group and no scientific notation.
@@ -51,10 +56,10 @@ _PART_RE = re.compile(r"[^ \-]+")
 _LANDLINE = re.compile(r"0\d{2,3}-\d{7,8}")
 _LAST_GROUP = re.compile(r"\d{1,8}[Xx]")
 # Letters that end a number when glued to it: ASCII ones and the full-width ones folding turns into them.
-_LETTER = frozenset(string.ascii_letters + string.ascii_letters.translate({c: c + 0xFEE0 for c in range(65, 123)}))
-_MASK_OR_X = re.compile(f"[Xx{_MASKS}]")
+_LETTER = frozenset(folds_into(string.ascii_letters))
+_MASK_OR_X = re.compile(f"[Xx{MASK_CHARS}]")
 # What folds to SCI_RE's exponent mark and the character after it ([Ee]\+?1).
-_SCI_HINT = re.compile("[EeＥｅ][+1１]")
+_SCI_HINT = re.compile(f"[{_members(folds_into('Ee'))}][{_members(folds_into('+1'))}]")
 # A text this does not match holds no candidate, so detect() returns at once: in finance
 # tables and notices most digits are short amounts and dates. It is the scientific-notation
 # hint and _RAW_RUN_RE loosened to runs of 10 characters that may end in a separator: a
