@@ -11,6 +11,7 @@ from synth import make_id
 
 from auditor.engine import scan_paths
 from auditor.loaders import LoadError
+from auditor.loaders import encoding as encoding_module
 from auditor.loaders.encoding import decode
 
 ID = make_id()
@@ -66,3 +67,43 @@ def test_a_damaged_csv_is_scanned_with_its_header(tmp_path: Path) -> None:
 def test_a_bad_byte_in_chinese_text_never_hides_an_id(which: int, encoding: str) -> None:
     text, _ = decode(flip_in_chinese((HEADER + ROWS).encode(encoding), which), tolerate_damage=True)
     assert text.count(ID) == 30
+
+
+def _old_decode_choice(data: bytes) -> bool:
+    """Whether the whole-file rule takes ``data`` as damaged UTF-8 (what decode asked before the head test)."""
+    return encoding_module._damaged_utf8(encoding_module._with_damage(data, "utf-8"), data)
+
+
+PIECES = st.sampled_from(
+    [
+        "身份证号码".encode(),
+        "身份证号码".encode("gbk"),
+        b"110101199003077777,",
+        b"\xff",
+        "监".encode()[:2],  # a UTF-8 character cut short
+        b"a" * 300,
+    ]
+)
+
+
+@given(pieces=st.lists(PIECES, min_size=1, max_size=400))
+def test_the_head_test_only_rules_out_files_the_whole_file_rule_rules_out(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    if encoding_module._utf8_unless_head_rules_out(data) is None:
+        assert not _old_decode_choice(data)
+
+
+def test_a_character_cut_by_the_head_is_not_counted_as_damage() -> None:
+    """Four bad bytes (the allowance) plus a character the head's end cuts: still damaged UTF-8."""
+    head = encoding_module.HEAD_BYTES_MIN
+    data = b"\xff" * 4 + b"a" * (head - 5) + "监".encode() + "身份证号码".encode() * 10
+    assert len(data) < 5000 and encoding_module.damage_allowed(data) == 4
+    assert data[:head].decode("utf-8", errors="replace").count("\ufffd") == 5
+    text, detected = decode(data, tolerate_damage=True)
+    assert detected == "utf-8" and text.count("\ufffd") == 4
+
+
+def test_a_long_gbk_file_is_ruled_out_by_its_head() -> None:
+    data = ("序号,姓名,身份证号码\n" * 2000).encode("gbk")
+    assert encoding_module._utf8_unless_head_rules_out(data) is None
+    assert decode(data, tolerate_damage=True)[1] == "gb18030"

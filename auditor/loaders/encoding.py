@@ -8,6 +8,8 @@ from auditor.loaders.errors import LoadError
 
 _SNIFF = 8192
 DAMAGE_MIN = 4  # undecodable sequences any text file may have (more in a big one: damage_allowed)
+HEAD_BYTES_MIN = 1024  # the head of a file that is tested before a whole decode with replacements …
+HEAD_BYTES_PER_ALLOWED = 16  # … and per damage allowed: a GBK head this long holds several times that
 VALID_PER_DAMAGED = 10  # well-formed non-ASCII characters per damaged sequence for a damaged UTF-8 file
 
 
@@ -36,8 +38,8 @@ def decode(data: bytes, tolerate_damage: bool = False) -> tuple[str, str]:
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        utf8 = _with_damage(data, "utf-8")
-    if _damaged_utf8(utf8, data):  # before GB18030, which reads most UTF-8 as valid nonsense
+        utf8 = _utf8_unless_head_rules_out(data)
+    if utf8 is not None and _damaged_utf8(utf8, data):  # before GB18030, which reads most UTF-8 as nonsense
         return _tolerated(utf8, tolerate_damage)
     try:
         return data.decode("gb18030"), "gb18030"
@@ -66,6 +68,21 @@ def _damaged_utf8(decoded: tuple[str, str, int], data: bytes) -> bool:
     text, _, damage = decoded
     wide = len(text) - len(text.encode("ascii", "ignore")) - damage
     return damage <= damage_allowed(data) and wide >= VALID_PER_DAMAGED * damage
+
+
+def _utf8_unless_head_rules_out(data: bytes) -> tuple[str, str, int] | None:
+    """``data`` decoded as UTF-8 with its damage replaced; None when its head alone is too damaged.
+
+    A GBK file is not damaged UTF-8, yet proving it took a whole decode with replacements that
+    was then thrown away. The head decodes as the whole does up to a character its end may cut,
+    which adds at most one replacement: more than ``damage_allowed + 1`` in the head is more
+    than allowed in the file, whatever the rest holds.
+    """
+    allowed = damage_allowed(data)
+    head = data[: max(HEAD_BYTES_MIN, HEAD_BYTES_PER_ALLOWED * allowed)]
+    if len(head) < len(data) and head.decode("utf-8", errors="replace").count("\ufffd") > allowed + 1:
+        return None
+    return _with_damage(data, "utf-8")
 
 
 def _decode_known(data: bytes, encoding: str, name: str, tolerate_damage: bool) -> tuple[str, str]:
