@@ -51,7 +51,6 @@ class FindingMaker:
         evidence: str | None = None,
         detail: str = "",
         entity: str | None = None,
-        record: tuple[Any, ...] | None = None,
         severity: str | None = None,
     ) -> Finding:
         """One finding.
@@ -74,7 +73,6 @@ class FindingMaker:
             evidence,
             loc,
             self._fingerprint(rule_id, identity),
-            record,
         )
 
     def _fingerprint(self, rule_id: str, identity: str) -> str:

@@ -378,7 +378,6 @@ class Finding:
     evidence: str | None
     location: dict[str, Any]
     fingerprint: str
-    record: tuple[Any, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         location = {k: self.location[k] for k in LOCATION_KEYS if self.location.get(k) is not None}
@@ -418,7 +417,6 @@ class FileResult:
                 f.evidence,
                 f.location,
                 f.fingerprint,
-                f.record,
             )
             for f in self.findings
         ]

@@ -205,9 +205,7 @@ def test_file_results_survive_pickling_between_processes() -> None:
 
     from auditor.model import FileResult, Finding
 
-    finding = Finding(
-        "P101", "身份证号码", "privacy", "error", "m", "CN_RESIDENT_ID", "5301**", {"line": 1}, "f", ("r", 1)
-    )
+    finding = Finding("P101", "身份证号码", "privacy", "error", "m", "CN_RESIDENT_ID", "5301**", {"line": 1}, "f")
     result = FileResult("a.csv", "csv", "0" * 64, "scanned", None, [finding, finding])
     assert pickle.loads(pickle.dumps(result)) == result
     assert pickle.loads(pickle.dumps(FileResult("b.txt", None, None, "error", "E"))) == FileResult(

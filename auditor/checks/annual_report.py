@@ -33,7 +33,6 @@ def check_annual_report(document: Document, make: FindingMaker) -> list[Finding]
                 identity=problem.identity,
                 evidence=problem.evidence,
                 detail=problem.detail,
-                record=position.record,
                 severity=problem.severity,
             )
         )

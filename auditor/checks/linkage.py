@@ -230,7 +230,6 @@ def _person_findings(
                 evidence=evidence,
                 detail=detail,
                 entity=RULE_ENTITY[rule],
-                record=position.record,
             )
         )
 
@@ -254,7 +253,6 @@ def _other_id_findings(scan: Scan, make: FindingMaker, enabled: set[str], seen: 
                         evidence=hit.evidence,
                         detail=detail,
                         entity="OTHER_ID",
-                        record=position.record,
                     )
                 )
     return out

@@ -66,7 +66,6 @@ def check_privacy(
                     evidence=detection.evidence,
                     detail=detection.detail,
                     entity=detection.entity,
-                    record=position.record,
                 )
             )
         if block.hidden and HIDDEN_RULE in enabled:
@@ -78,7 +77,6 @@ def check_privacy(
                     evidence=detection.evidence,
                     detail=f"（{block.part or 'hidden'}）",
                     entity=detection.entity,
-                    record=position.record,
                 )
             )
     return findings
