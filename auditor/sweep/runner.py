@@ -26,6 +26,7 @@ from auditor import __version__
 from auditor.config import Config
 from auditor.engine import Scanner
 from auditor.rules import Rule, ruleset_version
+from auditor.sweep.stop import POLL_SECONDS, StopRequest, signals_request_stop
 from auditor.sweep.store import Run, ScanRecord, Store, Stored
 from auditor.sweep.walk import Entry, cache_key, count, hash_file, walk
 from auditor.sweep.worker import Task, crashed, init_worker, scan_batch, scan_one
@@ -139,6 +140,7 @@ class Sweeper:
         self.reuse_buffer: list[tuple[Stored, str, int | None]] = []
         self.last_flush = time.monotonic()
         self._local: Scanner | None = None
+        self.stop = StopRequest()
 
     def run(self) -> SweepOutcome:
         run, resumed = self.store.start_run(self.root, self.key, ruleset_version(self.rules), __version__, self.jobs)
@@ -153,7 +155,8 @@ class Sweeper:
             else _Pool(self.jobs, self.options.config, self.rules)
         )
         try:
-            self._loop(pool)
+            with signals_request_stop(self.stop):
+                self._loop(pool)
             pool.close()
         except KeyboardInterrupt:
             pool.close(cancel=True)
@@ -175,6 +178,7 @@ class Sweeper:
         batch: list[Task] = []
         batch_bytes = 0
         for entry in walk(self.options.root, self.exclude, self._walk_error):
+            self.stop.check()
             stored = self.store.lookup(self.root, entry.rel)
             if self._reuse(entry, stored):
                 continue
@@ -233,7 +237,10 @@ class Sweeper:
 
     def _drain(self, pool: _Inline | _Pool, block: bool) -> None:
         if block:
-            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            done, _ = wait(list(self.pending), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            while not done:
+                self.stop.check()
+                done, _ = wait(list(self.pending), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         else:
             done = {f for f in self.pending if f.done()}
         for future in done:
