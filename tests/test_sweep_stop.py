@@ -6,6 +6,7 @@ import os
 import signal
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,17 @@ from test_sweep import make_tree
 from auditor.config import Config
 from auditor.sweep.runner import SweepOptions, run_sweep
 from auditor.sweep.stop import StopRequest, signals_request_stop
+
+
+@pytest.fixture(autouse=True)
+def _signals_as_in_a_terminal() -> Iterator[None]:
+    """SIGINT raises and SIGTERM kills, as in a terminal: CI may start the suite with SIGINT ignored."""
+    before = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    for sig, handler in before.items():
+        signal.signal(sig, handler)
 
 
 def _deliver(sig: int) -> None:
@@ -38,6 +50,15 @@ def test_a_second_signal_stops_at_once() -> None:
     with signals_request_stop(request), pytest.raises(KeyboardInterrupt):
         _deliver(signal.SIGINT)
         _deliver(signal.SIGINT)
+
+
+def test_a_signal_the_process_ignores_stays_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a background job started by a shell
+    request = StopRequest()
+    with signals_request_stop(request):
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        _deliver(signal.SIGINT)
+    assert not request.requested
 
 
 class _SignalAfter:

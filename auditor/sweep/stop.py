@@ -39,13 +39,20 @@ class StopRequest:
 @contextmanager
 def signals_request_stop(request: StopRequest) -> Iterator[StopRequest]:
     """SIGINT and SIGTERM set ``request`` while the block runs (main thread only: elsewhere Python
-    delivers no signals, and installing a handler is an error)."""
+    delivers no signals, and installing a handler is an error).
+
+    A signal the process was started to ignore (a background job's SIGINT) stays ignored, as
+    Python itself leaves it.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield request
         return
-    previous = {sig: signal.signal(sig, request.handle) for sig in STOP_SIGNALS}
+    previous = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    watched = [sig for sig, handler in previous.items() if handler is not signal.SIG_IGN]
+    for sig in watched:
+        signal.signal(sig, request.handle)
     try:
         yield request
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig in watched:
+            signal.signal(sig, previous[sig])
