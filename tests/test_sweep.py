@@ -220,10 +220,20 @@ def _recorded(db: Path) -> int:
     return int(row[0])
 
 
+def _as_from_a_terminal() -> None:
+    """In the child: SIGINT not ignored, as when a user starts the sweep (a background CI job inherits it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_and_stop(root: Path, db: Path, sig: int, after: int, jobs: int = 2) -> tuple[int, int]:
     """Start a sweep, send ``sig`` once ``after`` files are recorded; (exit code, files recorded)."""
     proc = subprocess.Popen(
-        _sweep_cmd(root, db, jobs), cwd=ROOT, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _sweep_cmd(root, db, jobs),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_as_from_a_terminal,
     )
     try:
         deadline = time.monotonic() + 120
