@@ -237,10 +237,8 @@ class Sweeper:
 
     def _drain(self, pool: _Inline | _Pool, block: bool) -> None:
         if block:
-            done, _ = wait(list(self.pending), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-            while not done:
+            while not (done := wait(list(self.pending), POLL_SECONDS, FIRST_COMPLETED)[0]):
                 self.stop.check()
-                done, _ = wait(list(self.pending), timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         else:
             done = {f for f in self.pending if f.done()}
         for future in done:

