@@ -12,7 +12,16 @@ from synth import luhn_complete, make_id
 from auditor.normalize import fold_width
 from auditor.recognizers import detect as detect_module
 from auditor.recognizers.context import ContextRules
-from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, RUN_RE, SCI_RE, Cue, Detection, Detector
+from auditor.recognizers.detect import (
+    _SCI_HINT,
+    MAY_HOLD_CANDIDATE,
+    RUN_RE,
+    SCI_RE,
+    Cue,
+    Detection,
+    Detector,
+    _may_be_scientific,
+)
 
 ID = make_id()
 PHONE = "13812345678"
@@ -244,11 +253,23 @@ def test_skipping_landline_runs_changes_nothing(before: str, landline: str, afte
 @settings(max_examples=300)
 @given(st.text(alphabet=_FOLDABLE, max_size=40))
 @example(f"身份证{ID}")
-def test_detect_prechecked_is_detect_without_the_precheck(text: str) -> None:
-    """iter_detections runs the precheck per block, then detect(prechecked=True): nothing else differs."""
-    prechecked = _found(Detector().detect(text, prechecked=True))
-    assert _found(Detector().detect(text)) == (prechecked if MAY_HOLD_CANDIDATE.search(text) else [])
-    assert prechecked == [] or MAY_HOLD_CANDIDATE.search(text) is not None
+def test_detect_from_the_precheck_is_detect_without_it(text: str) -> None:
+    """iter_detections runs the precheck per block, then detect(first=where it matched): the
+    same as searching for runs from the start, and nothing when the precheck fails."""
+    hint = MAY_HOLD_CANDIDATE.search(text)
+    from_start = _found(Detector().detect(text, first=0))
+    assert _found(Detector().detect(text)) == (from_start if hint else [])
+    if hint is None:
+        assert from_start == []
+    else:
+        assert _found(Detector().detect(text, first=hint.start())) == from_start
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="Ee\uff25\uff45+1\uff11\uff0b张0 ", max_size=12))
+def test_the_e_test_rules_out_only_texts_without_the_hint(text: str) -> None:
+    """_may_be_scientific's quick ``in`` tests never hide a scientific-notation hint."""
+    assert _may_be_scientific(text) == (_SCI_HINT.search(text) is not None)
 
 
 @settings(max_examples=600)

@@ -28,10 +28,13 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
     """
     may_hold = MAY_HOLD_CANDIDATE.search
     for block in document.blocks:
-        if may_hold(block.text) is None:
+        hint = may_hold(block.text)
+        if hint is None:
             continue  # most cells and lines (names, amounts, dates) hold no candidate: skip the call
         locator = block.locator
-        detections = detector.detect(block.text, in_table=locator.in_table, header_at=locator.field_at, prechecked=True)
+        detections = detector.detect(
+            block.text, in_table=locator.in_table, header_at=locator.field_at, first=hint.start()
+        )
         for detection in detections:
             yield block, detection
 
