@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from auditor.normalize import fold_width, folds_into
 from auditor.recognizers import bank, phone
-from auditor.recognizers.uscc import CHARSET, WEIGHTS, uscc_ok
+from auditor.recognizers.uscc import CHARSET, WEIGHTS, uscc_ok, uscc_ok_reference
 
 digits = st.text("0123456789", min_size=15, max_size=18)
 
@@ -59,6 +59,18 @@ def _uscc(body: str) -> str:
 @given(st.text(CHARSET, min_size=17, max_size=17))
 def test_uscc_check_character(body: str) -> None:
     assert uscc_ok(_uscc(body))
+
+
+@given(
+    st.one_of(
+        st.text(CHARSET + "abcxyzIOSVZ0 _", min_size=16, max_size=19),
+        st.text(CHARSET, min_size=17, max_size=17).map(_uscc),
+    )
+)
+@example("91350100M000100Y43")
+@example("913501_0M000100Y43")  # int() reads an underscore between digits: the alphabet check must stop it
+def test_uscc_ok_is_the_reference(code: str) -> None:
+    assert uscc_ok(code) == uscc_ok_reference(code)
 
 
 def test_uscc_worked_example() -> None:

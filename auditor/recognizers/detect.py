@@ -401,13 +401,15 @@ class Detector:
             if bank.luhn_ok(token) and cue.account and not cue.id_column:
                 return self._account(token, start, end, cue)
             return self._id(token, start, end, "exposed", 1.0 if known else 0.85)
-        if token.isdigit() and (cue.account or bank.plausible_card(token)) and not cue.id_column:
+        # _account finds nothing unless the column is an account one or the number a card.
+        account_or_card = token.isdigit() and (cue.account or bank.plausible_card(token))
+        if account_or_card and not cue.id_column:
             return self._account(token, start, end, cue)
         if kind is idcard.IdKind.BAD_CHECK and not cue.negative:
             return self._id(token, start, end, "invalid", 0.6, "（校验码错误）")
         if token[:17].isdigit() and uscc_ok(token):
             return None
-        return self._account(token, start, end, cue) if token.isdigit() else None
+        return self._account(token, start, end, cue) if account_or_card else None
 
     def _disability_certificate(self, token: str, start: int, end: int, cue: Cue) -> Detection | None:
         if idcard.classify_id18(token[:18]) is idcard.IdKind.VALID and re.fullmatch("[1-7][1-4]", token[18:]):
