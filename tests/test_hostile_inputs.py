@@ -122,6 +122,43 @@ def test_entity_bomb_in_a_sheet_calamine_would_read(tmp_path: Path, good: Path) 
     assert_e001_and_scan_goes_on(bad, good, "实体")
 
 
+def test_entity_bomb_past_the_head_check_is_refused_by_the_parser(tmp_path: Path, good: Path) -> None:
+    """A DOCTYPE after 5 KB of comment escapes the safety check's look at each entry's head:
+    parse_xml itself must stop at it, before expat expands a single entity."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    source = tmp_path / "ok.xlsx"
+    book.save(source)
+    bad = tmp_path / "late-bomb.xlsx"
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 9))
+    prolog = f'<!--{"x" * 5000}--><!DOCTYPE w [<!ENTITY l0 "lol">{laughs}]>'
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                body = payload.split(b"?>", 1)[-1].replace(b"<sheets>", b"<sheets>&l8;", 1)
+                payload = prolog.encode() + body
+            dst.writestr(info.filename, payload)
+    assert_e001_and_scan_goes_on(bad, good, "实体")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_parse_xml_refuses_any_doctype(encoding: str) -> None:
+    text = f'<?xml version="1.0" encoding="{encoding.upper()}"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'
+    with pytest.raises(safety.LoadError, match="实体"):
+        safety.parse_xml(text.encode(encoding), "a.xml")
+
+
+def test_parse_xml_builds_the_stdlib_tree() -> None:
+    """The tree is ElementTree's own: namespaced tags, attributes, text and tails as it builds them."""
+    import xml.etree.ElementTree as ET
+
+    data = '<w:document xmlns:w="urn:w" w:a="1"><w:p>一<w:r x="y">二</w:r>三</w:p><!-- c --><?pi x?></w:document>'
+    ours = safety.parse_xml(data.encode(), "d.xml")
+    assert ET.tostring(ours) == ET.tostring(ET.fromstring(data))
+    assert [node.tag for node in ours.iter()] == ["{urn:w}document", "{urn:w}p", "{urn:w}r"]
+
+
 def test_nothing_is_fetched_and_no_macro_runs(tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """External links and a VBA project are ignored: the files are scanned with no network access at all."""
 

@@ -1,6 +1,6 @@
 """DOCX: body paragraphs, tables, headers/footers, foot/endnotes, comments, text boxes, tracked deletions.
 
-WordprocessingML is read straight from the package through defusedxml (no DTDs,
+WordprocessingML is read straight from the package through parse_xml (no DTDs,
 no entities, nothing external is fetched and no macro runs), by local tag name
 so Transitional and Strict namespaces both work.
 

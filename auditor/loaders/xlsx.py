@@ -2,7 +2,7 @@
 
 Values come from python-calamine (about 10x faster than openpyxl; it never runs
 macros or follows external links). What calamine does not report is read from
-the package itself, through defusedxml: hidden rows and columns (streamed from
+the package itself, through parse_xml (no DTDs): hidden rows and columns (streamed from
 the sheet XML, only when the safety check saw it spell ``hidden="``), cell
 comments, defined names and document properties. Those blocks carry
 ``hidden=True`` and ``part`` so P161 fires in addition to the finding for the
