@@ -58,15 +58,17 @@ def read_manifest(corpus: Path) -> dict[str, str]:
 
 
 def ensure_corpus(corpus: Path, size_mb: float, profile: str = "lists") -> None:
-    """Generate the corpus unless a complete one of the requested size and profile is already there.
+    """Generate the corpus unless a complete one of the requested size, profile and form is already there.
 
     Manifests written before profiles existed have no ``profile`` line: those are ``lists``.
     """
     manifest = read_manifest(corpus)
-    if corpus.is_dir() and manifest.get("size_mb") == str(size_mb) and manifest.get("profile", "lists") == profile:
+    generator = load_generator()
+    same = manifest.get("size_mb") == str(size_mb) and manifest.get("profile", "lists") == profile
+    if corpus.is_dir() and same and manifest.get("form") == str(generator.CORPUS_FORM):
         return
     print(f"generating a {size_mb:g} MB {profile} bench corpus in {corpus} …", flush=True)
-    files, total = load_generator().generate_bench(corpus, size_mb, profile=profile)
+    files, total = generator.generate_bench(corpus, size_mb, profile=profile)
     print(f"  {files} files, {total / 1e6:.1f} MB", flush=True)
 
 

@@ -49,12 +49,12 @@ def ensure_tree(root: Path, files: int, profile: str = "lists") -> dict[str, Any
     Manifests written before profiles existed have no ``profile``: those trees are ``lists``.
     """
     manifest = root.parent / f"{root.name}.manifest"
+    gen = bench_scan.load_generator()
     if manifest.exists():
         data = json.loads(manifest.read_text(encoding="utf-8"))
         same = data.get("files") == files and data.get("seed") == SEED and data.get("profile", "lists") == profile
-        if same and root.is_dir():
+        if same and data.get("form") == gen.CORPUS_FORM and root.is_dir():
             return data
-    gen = bench_scan.load_generator()
     if root.exists():
         import shutil
 
@@ -77,7 +77,7 @@ def ensure_tree(root: Path, files: int, profile: str = "lists") -> dict[str, Any
         total += (root / rel).stat().st_size
         if n % 10_000 == 9_999:
             print(f"  generated {n + 1} files ({time.perf_counter() - start:.0f} s)", flush=True)
-    data = {"seed": SEED, "files": files, "bytes": total, "profile": profile}
+    data = {"seed": SEED, "files": files, "bytes": total, "profile": profile, "form": gen.CORPUS_FORM}
     manifest.write_text(json.dumps(data), encoding="utf-8")
     return data
 

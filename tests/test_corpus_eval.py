@@ -95,6 +95,40 @@ def test_corpus_covers_every_format_encoding_and_rule() -> None:
     assert sum(p.stat().st_size for p in files) <= 3_000_000
 
 
+def _workbooks() -> list[Path]:
+    return sorted(SAMPLES.rglob("*.xlsx"))
+
+
+def _excel_form(path: Path) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(path) as package:
+        return "xl/sharedStrings.xml" in package.namelist()
+
+
+def test_corpus_holds_workbooks_in_both_forms() -> None:
+    """Excel/WPS keep text in a shared-strings table; openpyxl writes it inline: both are scanned."""
+    forms = [_excel_form(path) for path in _workbooks()]
+    assert any(forms) and not all(forms)
+
+
+def test_a_workbook_scans_the_same_in_either_form(tmp_path: Path) -> None:
+    from auditor.engine import scan_paths
+
+    inline = next(path for path in _workbooks() if not _excel_form(path))
+    (tmp_path / "inline.xlsx").write_bytes(inline.read_bytes())
+    (tmp_path / "excel.xlsx").write_bytes(generate.excel_form(inline.read_bytes()))
+    assert _excel_form(tmp_path / "excel.xlsx")
+    found = {}
+    for name in ("inline.xlsx", "excel.xlsx"):
+        report = scan_paths([str(tmp_path / name)])
+        found[name] = sorted(
+            (f.rule_id, f.evidence or "", sorted((k, str(v)) for k, v in f.location.items() if k != "path"))
+            for f in report.findings
+        )
+    assert found["inline.xlsx"] and found["excel.xlsx"] == found["inline.xlsx"]
+
+
 @pytest.mark.parametrize(
     ("body", "check"),
     [("11010519491231002", "X"), ("44052418800101001", "4"), ("37010119010203997", "3")],
