@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from synth import luhn_complete, make_id
 
-from auditor.normalize import fold_width
+from auditor.normalize import fold_width, folds_into
 from auditor.recognizers import detect as detect_module
 from auditor.recognizers.context import ContextRules
 from auditor.recognizers.detect import (
@@ -270,6 +270,10 @@ def test_detect_from_the_precheck_is_detect_without_it(text: str) -> None:
 def test_the_e_test_rules_out_only_texts_without_the_hint(text: str) -> None:
     """_may_be_scientific's quick ``in`` tests never hide a scientific-notation hint."""
     assert _may_be_scientific(text) == (_SCI_HINT.search(text) is not None)
+
+
+def test_the_e_test_spells_out_every_mark_that_folds_to_e() -> None:
+    assert set(folds_into("Ee")) == {"E", "e", "Ｅ", "ｅ"}
 
 
 @settings(max_examples=600)
