@@ -44,7 +44,7 @@ FILES_PER_FOLDER = 500
 
 
 def ensure_tree(root: Path, files: int, profile: str = "lists") -> dict[str, Any]:
-    """Generate ``files`` small documents under root unless a complete tree of that profile is there.
+    """Generate ``files`` small documents under root unless a complete tree of that profile and form is there.
 
     Manifests written before profiles existed have no ``profile``: those trees are ``lists``.
     """
