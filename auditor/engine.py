@@ -37,7 +37,8 @@ SKIP_DIRS = frozenset((".git", ".hg", ".svn", "__pycache__", "node_modules", ".v
 MAX_FILE_BYTES = 512 * 1024 * 1024
 STDIN = "-"
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-PARALLEL_CHUNK = 4  # files per task sent to a worker
+PARALLEL_CHUNK = 16  # most files per task sent to a worker …
+CHUNKS_PER_WORKER = 4  # … and fewer when a scan is too small for this many tasks per worker
 CRASH_MESSAGE = "扫描进程异常退出，文件可能损坏或过大 (the scanner process crashed on this file)"
 
 
@@ -268,6 +269,16 @@ def auto_workers(targets: list[Target]) -> int:
     return 1
 
 
+def chunk_size(files: int, workers: int) -> int:
+    """Files per task: PARALLEL_CHUNK, or fewer so that a small scan still spreads evenly.
+
+    Every task costs the parent and a worker CPU for pickling, pipes and thread wake-ups. On the
+    4,403-file mixed bench, tasks of 4 files spent about 0.3 s more of the parent's CPU, and more
+    of the workers', than tasks of 16 (paired runs, 5 of each); 32 gained nothing more.
+    """
+    return max(1, min(PARALLEL_CHUNK, files // (CHUNKS_PER_WORKER * workers)))
+
+
 _WORKER: Scanner | None = None
 
 
@@ -303,7 +314,8 @@ def _scan_parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     results: list[FileResult | None] = [None] * len(targets)
-    chunks = [range(i, min(i + PARALLEL_CHUNK, len(targets))) for i in range(0, len(targets), PARALLEL_CHUNK)]
+    size = chunk_size(len(targets), workers)
+    chunks = [range(i, min(i + size, len(targets))) for i in range(0, len(targets), size)]
     pending: dict[Future[list[FileResult]], range] = {}
     suspects: list[int] = []
 

@@ -91,3 +91,11 @@ def test_a_native_panic_is_that_files_e001_but_ctrl_c_still_stops(
     raised[0] = KeyboardInterrupt
     with pytest.raises(KeyboardInterrupt):
         scan_paths([str(folder)], jobs=1)
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "size"),
+    [(4403, 2, engine.PARALLEL_CHUNK), (21, 2, 2), (3, 2, 1), (200, 4, 12)],
+)
+def test_tasks_are_big_but_every_worker_gets_several(files: int, workers: int, size: int) -> None:
+    assert engine.chunk_size(files, workers) == size
