@@ -38,7 +38,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 STDIN = "-"
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 PARALLEL_CHUNK = 16  # most files per task sent to a worker …
-CHUNKS_PER_WORKER = 4  # … and fewer when a scan is too small for this many tasks per worker
+CHUNKS_PER_WORKER = 4  # … fewer when a scan is too small for this many tasks per worker …
+PARALLEL_CHUNK_BYTES = 256 * 1024  # … and a task is closed once its files hold this many bytes
 CRASH_MESSAGE = "扫描进程异常退出，文件可能损坏或过大 (the scanner process crashed on this file)"
 
 
@@ -279,6 +280,31 @@ def chunk_size(files: int, workers: int) -> int:
     return max(1, min(PARALLEL_CHUNK, files // (CHUNKS_PER_WORKER * workers)))
 
 
+def plan_chunks(targets: list[Target], workers: int) -> list[range]:
+    """The tasks of a parallel scan: consecutive files, at most ``chunk_size`` of them, closed
+    early at PARALLEL_CHUNK_BYTES. Sixteen long lists would be one task of about a second, and
+    the scan would wait for the last such task alone at the end."""
+    most = chunk_size(len(targets), workers)
+    chunks: list[range] = []
+    start = held = 0
+    for index, target in enumerate(targets):
+        held += _size_or_zero(target)
+        if index + 1 - start >= most or held >= PARALLEL_CHUNK_BYTES:
+            chunks.append(range(start, index + 1))
+            start, held = index + 1, 0
+    if start < len(targets):
+        chunks.append(range(start, len(targets)))
+    return chunks
+
+
+def _size_or_zero(target: Target) -> int:
+    """The file's size; 0 when it cannot be read (the worker reports why, as E001)."""
+    try:
+        return target.path.stat().st_size if target.path is not None else 0
+    except OSError:
+        return 0
+
+
 _WORKER: Scanner | None = None
 
 
@@ -314,8 +340,7 @@ def _scan_parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     results: list[FileResult | None] = [None] * len(targets)
-    size = chunk_size(len(targets), workers)
-    chunks = [range(i, min(i + size, len(targets))) for i in range(0, len(targets), size)]
+    chunks = plan_chunks(targets, workers)
     pending: dict[Future[list[FileResult]], range] = {}
     suspects: list[int] = []
 

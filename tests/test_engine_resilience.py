@@ -99,3 +99,17 @@ def test_a_native_panic_is_that_files_e001_but_ctrl_c_still_stops(
 )
 def test_tasks_are_big_but_every_worker_gets_several(files: int, workers: int, size: int) -> None:
     assert engine.chunk_size(files, workers) == size
+
+
+def test_tasks_close_early_on_big_files(tmp_path: Path) -> None:
+    """Long lists go a few to a task, small files sixteen, and every file once, in order."""
+    sizes = [300_000, 10, 10, 200_000, 100_000, *([1_000] * 150)]
+    targets = []
+    for number, size in enumerate(sizes):
+        path = tmp_path / f"{number:02d}.txt"
+        path.write_bytes(b"x" * size)
+        targets.append(Target(str(path), path, False))
+    targets.append(Target(str(tmp_path / "gone.txt"), tmp_path / "gone.txt", False))
+    chunks = engine.plan_chunks(targets, workers=2)
+    assert [i for chunk in chunks for i in chunk] == list(range(len(targets)))
+    assert [len(chunk) for chunk in chunks[:3]] == [1, 4, engine.PARALLEL_CHUNK]
