@@ -99,6 +99,17 @@ class LineIndex:
         index = bisect_right(self._starts, offset) - 1
         return index + 1, offset - self._starts[index] + 1
 
+    def span(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """(line, column, end line, end column) of [start, end): ``line_col`` of ``start`` and of
+        its last character, with one search when both are on one line (every ID and phone)."""
+        starts = self._starts
+        index = bisect_right(starts, start) - 1
+        last = max(start, end - 1)
+        if index + 1 < len(starts) and last >= starts[index + 1]:
+            end_line, end_column = self.line_col(last)
+            return index + 1, start - starts[index] + 1, end_line, end_column
+        return index + 1, start - starts[index] + 1, index + 1, last - starts[index] + 1
+
     def line_start(self, line: int) -> int:
         return self._starts[line - 1]
 
@@ -132,8 +143,7 @@ class TextLocator:
         return self._index
 
     def locate(self, start: int, end: int) -> Position:
-        line, column = self.index.line_col(start)
-        end_line, end_column = self.index.line_col(max(start, end - 1))
+        line, column, end_line, end_column = self.index.span(start, end)
         location: dict[str, Any] = {"line": line, "column": column, "end_line": end_line, "end_column": end_column}
         field = self.field_at(start)
         if field is not None:

@@ -227,6 +227,14 @@ def test_line_index_maps_every_offset_to_its_line_and_column(text: str, data: st
     assert LineIndex(text).line_col(offset) == (line, column)
 
 
+@given(st.text(alphabet="ab张\n\r", max_size=40), st.data())
+def test_line_index_span_is_line_col_of_both_ends(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text) + 1))
+    index = LineIndex(text)
+    assert index.span(start, end) == (*index.line_col(start), *index.line_col(max(start, end - 1)))
+
+
 @settings(max_examples=300)
 @given(st.text(alphabet="姓名号a1|\t\n ", max_size=60), st.integers(0, 60))
 @example("|姓名|号码|\n|a|1|", 11)

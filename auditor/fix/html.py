@@ -79,8 +79,7 @@ def _unit_edits(
     found: list[tuple[Edit, Change]] = []
     for mask in planner.masks(TextUnit(text, hidden=True)):
         start, end = offset + mask.start, offset + mask.end
-        line, column = lines.line_col(start)
-        end_line, end_column = lines.line_col(max(start, end - 1))
+        line, column, end_line, end_column = lines.span(start, end)
         location = {"line": line, "column": column, "end_line": end_line, "end_column": end_column, "part": part}
         if keep is not None and keep(location, mask):
             continue

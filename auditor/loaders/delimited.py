@@ -66,8 +66,7 @@ class DelimitedLocator:
         return self.header[index] if index < len(self.header) else None
 
     def locate(self, start: int, end: int) -> Position:
-        line, column = self.lines.line_col(start)
-        end_line, end_column = self.lines.line_col(max(start, end - 1))
+        line, column, end_line, end_column = self.lines.span(start, end)
         record = self._record(line)
         field = self.field_at(start)
         location = {
