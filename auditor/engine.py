@@ -282,8 +282,8 @@ def chunk_size(files: int, workers: int) -> int:
 
 def plan_chunks(targets: list[Target], workers: int) -> list[range]:
     """The tasks of a parallel scan: consecutive files, at most ``chunk_size`` of them, closed
-    early at PARALLEL_CHUNK_BYTES. Sixteen long lists would be one task of about a second, and
-    the scan would wait for the last such task alone at the end."""
+    early at PARALLEL_CHUNK_BYTES. Sixteen long lists (120 KB each) would be one task of about
+    0.7 s of CPU, and the scan would wait for the last such task alone at the end."""
     most = chunk_size(len(targets), workers)
     chunks: list[range] = []
     start = held = 0
