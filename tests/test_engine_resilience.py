@@ -113,3 +113,13 @@ def test_tasks_close_early_on_big_files(tmp_path: Path) -> None:
     chunks = engine.plan_chunks(targets, workers=2)
     assert [i for chunk in chunks for i in chunk] == list(range(len(targets)))
     assert [len(chunk) for chunk in chunks[:3]] == [1, 4, engine.PARALLEL_CHUNK]
+
+
+def test_a_folder_is_walked_in_the_order_of_its_sorted_paths(tmp_path: Path) -> None:
+    """'a-b' sorts after the folder 'a' as a path part but before 'a/…' as a string: parts decide."""
+    for rel in ["a/x.txt", "a-b.txt", "a.b/y.txt", "a/c/z.txt", "A.txt", "b.txt", "a/.git/skip.txt", "张/1.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    walked = [target.path for target in engine.iter_targets([str(tmp_path)])]
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and ".git" not in p.parts)
+    assert walked == expected and len(walked) == 7
