@@ -269,10 +269,11 @@ class SourceText:
         self.text = text
         self._index: LineIndex | None = None
 
-    def line_col(self, offset: int) -> tuple[int, int]:
+    @property
+    def index(self) -> LineIndex:
         if self._index is None:
             self._index = LineIndex(self.text)
-        return self._index.line_col(offset)
+        return self._index
 
 
 Runs = int | tuple[list[int], list[int]]
@@ -315,9 +316,9 @@ class SourceLocator:
     def locate(self, start: int, end: int) -> Position:
         """The static keys (a fresh dict per call) plus the line/column span of [start, end) in the source."""
         location = self.static
-        line_col = self.source.line_col
-        location["line"], location["column"] = line_col(self.source_offset(start))
-        location["end_line"], location["end_column"] = line_col(self.source_offset(max(start, end - 1)))
+        first, last = self.source_offset(start), self.source_offset(max(start, end - 1))
+        span = self.source.index.span(first, last + 1)
+        location["line"], location["column"], location["end_line"], location["end_column"] = span
         return Position(location, self.record, self.field)
 
 
