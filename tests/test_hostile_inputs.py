@@ -252,6 +252,44 @@ def test_checked_zip_serves_what_zipfile_reads(compression: int) -> None:
         assert archive.read(plain.getinfo(name)) == plain.read(name)
 
 
+def _declare_size(data: bytes, name: str, size: int) -> bytes:
+    """The zip with ``name``'s uncompressed size in the central directory replaced by ``size``: a lying member."""
+    entry = data.index(b"PK\x01\x02")  # central directory entries: the name starts 46 bytes in
+    while data[entry + 46 : entry + 46 + len(name)] != name.encode():
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    return data[: entry + 24] + size.to_bytes(4, "little") + data[entry + 28 :]
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("length", [200, safety.KEEP_BELOW + 10])
+def test_a_member_that_inflates_past_its_declared_size_is_a_bomb(compression: int, length: int) -> None:
+    """Small members are inflated in one call and big ones streamed: both stop one byte past the declared size."""
+    content = b"<a>" + b"7" * length + b"</a>"
+    data = _declare_size(_zip([("a.xml", content)], compression), "a.xml", len(content) - 1)
+    with pytest.raises(safety.LoadError, match="压缩炸弹"):
+        safety.checked_zip(data)
+    assert safety.checked_zip(_declare_size(data, "a.xml", len(content))).inflated.keys() == (
+        {"a.xml"} if length < safety.KEEP_BELOW else set()
+    )
+
+
+@given(st.binary(max_size=300), st.sampled_from([b'hidden="', b"ab"]), st.booleans())
+def test_small_members_find_the_marker_as_the_stream_does(content: bytes, marker: bytes, stored: bool) -> None:
+    """The one-call inflate of a small member says what the streamed one says (pieces of 7 bytes force seams)."""
+    data = _zip([("a.bin", content)], zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    info = archive.getinfo("a.bin")
+    small = safety._verify_entry(data, info, marker)
+    original = safety._inflate
+    try:
+        safety._inflate = lambda raw, stored, step=7: original(raw, stored, step)  # type: ignore[assignment]
+        safety.KEEP_BELOW, keep = -1, safety.KEEP_BELOW
+        streamed = safety._verify_entry(data, info, marker)
+    finally:
+        safety._inflate, safety.KEEP_BELOW = original, keep
+    assert small == (marker in content, content) and streamed == (marker in content, None)
+
+
 def test_checked_zip_keeps_no_member_whose_crc_fails() -> None:
     """A damaged member is read through zipfile, which raises as it always did: never served unchecked."""
     data = bytearray(_zip([("a.xml", b"<a>" + b"5" * 200 + b"</a>")], zipfile.ZIP_STORED))
