@@ -290,6 +290,15 @@ def test_small_members_find_the_marker_as_the_stream_does(content: bytes, marker
     assert small == (marker in content, content) and streamed == (marker in content, None)
 
 
+HEAD_PIECES = [b"<!", b"<!DocType", b"<!entity", b"<\x00!\x00", b"<?xml", b"a", b"\x00"]
+
+
+@given(st.lists(st.sampled_from(HEAD_PIECES)).map(b"".join))
+def test_the_dtd_test_skips_lowering_only_where_no_declaration_can_be(head: bytes) -> None:
+    lowered = head.lower()
+    assert safety._has_dtd(head) == (b"<!doctype" in lowered or b"<!entity" in lowered or b"<\x00!\x00" in head)
+
+
 def test_checked_zip_keeps_no_member_whose_crc_fails() -> None:
     """A damaged member is read through zipfile, which raises as it always did: never served unchecked."""
     data = bytearray(_zip([("a.xml", b"<a>" + b"5" * 200 + b"</a>")], zipfile.ZIP_STORED))
