@@ -40,7 +40,7 @@ class FindingMaker:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     language: str = "zh"
     _static: dict[str, tuple[Rule, str, str, bool]] = field(default_factory=dict, init=False, repr=False)
-    _keyed: hmac.HMAC | None = field(default=None, init=False, repr=False)
+    _prefixes: dict[str, hmac.HMAC] = field(default_factory=dict, init=False, repr=False)
 
     def make(
         self,
@@ -76,12 +76,14 @@ class FindingMaker:
         )
 
     def _fingerprint(self, rule_id: str, identity: str) -> str:
-        """``fingerprint(key, rule_id, path, identity)`` from a keyed state set up once per file:
-        the key schedule is most of an HMAC of a short message, and a dense list has thousands."""
-        if self._keyed is None:
-            self._keyed = hmac.new(self.key, digestmod="sha256")
-        keyed = self._keyed.copy()
-        keyed.update(_joined((rule_id, self.path, identity)))
+        """``fingerprint(key, rule_id, path, identity)`` from a state that has taken the key, the rule
+        and the path once per file and rule: the key schedule is most of an HMAC of a short message,
+        a dense list has thousands, and the path is the longest part of what they hash."""
+        prefix = self._prefixes.get(rule_id)
+        if prefix is None:
+            prefix = self._prefixes[rule_id] = hmac.new(self.key, _joined((rule_id, self.path, "")), "sha256")
+        keyed = prefix.copy()
+        keyed.update(identity.encode("utf-8"))
         return keyed.hexdigest()[:32]
 
     def _rule_static(self, rule_id: str) -> tuple[Rule, str, str, bool]:

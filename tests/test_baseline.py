@@ -295,11 +295,12 @@ def test_invalid_allowlist_config_exits_2(runner: CliRunner, tmp_path: Path, tom
 
 @pytest.mark.parametrize("key", [b"k", b"auditor-default-fingerprint-key-v1", b"x" * 100])
 def test_a_findings_fingerprint_is_the_keyed_hash_of_rule_path_and_identity(key: bytes) -> None:
-    """FindingMaker keeps a keyed state per file; its fingerprints must stay those of ``fingerprint()``
-    (baselines written by earlier versions hold them)."""
+    """FindingMaker keeps a keyed state per file and rule; its fingerprints must stay those of
+    ``fingerprint()`` (baselines written by earlier versions hold them), rules interleaved."""
     maker = FindingMaker(load_rules(), "村/名单.xlsx", key)
     for identity in ("CN_RESIDENT_ID:X#1", "CN_RESIDENT_ID:X#2", "张三"):
-        made = maker.make("P101", {"sheet": "Sheet1", "cell": "C2"}, identity=identity, evidence="1101**")
-        assert made.fingerprint == fingerprint(key, "P101", "村/名单.xlsx", identity)
+        for rule_id in ("P101", "P111"):
+            made = maker.make(rule_id, {"sheet": "Sheet1", "cell": "C2"}, identity=identity, evidence="1101**")
+            assert made.fingerprint == fingerprint(key, rule_id, "村/名单.xlsx", identity)
     # Pinned: HMAC-SHA256 over the parts joined by U+001F, first 32 hex digits.
     assert fingerprint(b"k", "P101", "a", "b") == "31a18627e99da8fa1e6a141c274c0bc6"
