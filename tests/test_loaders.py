@@ -254,3 +254,26 @@ def test_may_match_is_false_only_when_no_block_matches(texts: list[str]) -> None
         assert document.may_match(MARKER)
     if not MARKER.search("\n".join(texts)):
         assert not document.may_match(MARKER)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (None, ""),
+        ("", ""),
+        ("张三", "张三"),
+        (True, "TRUE"),
+        (False, "FALSE"),
+        (0.0, "0"),
+        (13812345678.0, "13812345678"),
+        (-42.0, "-42"),
+        (1234.5, "1234.5"),
+        (5.32328e17, "532328000000000000"),  # an ID a spreadsheet stored as a number: 15 digits, then zeros
+        (float("inf"), "inf"),
+        (7, "7"),
+    ],
+)
+def test_xlsx_cells_read_as_a_spreadsheet_shows_them(value: object, shown: str) -> None:
+    from auditor.loaders.xlsx import cell_text
+
+    assert cell_text(value) == shown

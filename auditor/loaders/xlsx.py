@@ -68,17 +68,21 @@ def column_index(letters: str) -> int:
 
 
 def cell_text(value: object) -> str:
-    """What a reader sees, as text; numbers too long for a double keep their 15 significant digits."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+    """What a reader sees, as text; numbers too long for a double keep their 15 significant digits.
+
+    Floats first: they are most of the cells that reach here (amounts), and comparing one to ""
+    costs two refused comparisons.
+    """
     if isinstance(value, float):
         if value.is_integer():
             if abs(value) < 1e15:
                 return str(int(value))
             return format(Decimal(f"{value:.15g}"), "f")  # what Excel keeps: 15 digits, then zeros
         return repr(value)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     return str(value)
