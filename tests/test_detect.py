@@ -17,6 +17,7 @@ from auditor.recognizers.detect import (
     MAY_HOLD_CANDIDATE,
     RUN_RE,
     SCI_RE,
+    SHORTEST_CANDIDATE,
     Cue,
     Detection,
     Detector,
@@ -263,6 +264,20 @@ def test_detect_from_the_precheck_is_detect_without_it(text: str) -> None:
         assert from_start == []
     else:
         assert _found(Detector().detect(text, first=hint.start())) == from_start
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_FOLDABLE + "Ee\uff25\uff45+.17", max_size=SHORTEST_CANDIDATE - 1), st.booleans())
+@example("5.32328E1", True)
+@example("5.3232E17", True)
+@example("１３８１２３４５６", False)
+def test_a_text_shorter_than_the_shortest_candidate_holds_none(text: str, id_column: bool) -> None:
+    """iter_detections skips blocks shorter than SHORTEST_CANDIDATE without the precheck; and the
+    bound is tight: a damaged ID of that length is found."""
+    header = "身份证号码" if id_column else None
+    assert Detector().detect(text, header=header, first=0) == []
+    assert len("5.32328E17") == SHORTEST_CANDIDATE
+    assert Detector().detect("5.32328E17", header="身份证号码")
 
 
 @settings(max_examples=300)

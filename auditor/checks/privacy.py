@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from auditor.findings import FindingMaker
 from auditor.model import Block, Document, Finding
-from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, Detection, Detector
+from auditor.recognizers.detect import MAY_HOLD_CANDIDATE, SHORTEST_CANDIDATE, Detection, Detector
 
 RULE_OF: dict[tuple[str, str], str] = {
     ("CN_RESIDENT_ID", "exposed"): "P101",
@@ -28,13 +28,14 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
     """
     may_hold = MAY_HOLD_CANDIDATE.search
     for block in document.blocks:
-        hint = may_hold(block.text)
+        text = block.text
+        if len(text) < SHORTEST_CANDIDATE:
+            continue  # most cells (names, villages, dates, amounts) are shorter: not even a search
+        hint = may_hold(text)
         if hint is None:
-            continue  # most cells and lines (names, amounts, dates) hold no candidate: skip the call
+            continue  # nor do most longer ones (addresses, notes, prose): skip the call
         locator = block.locator
-        detections = detector.detect(
-            block.text, in_table=locator.in_table, header_at=locator.field_at, first=hint.start()
-        )
+        detections = detector.detect(text, in_table=locator.in_table, header_at=locator.field_at, first=hint.start())
         for detection in detections:
             yield block, detection
 

@@ -66,6 +66,9 @@ _SCI_HINT = re.compile(f"[{_members(folds_into('Ee'))}][{_members(folds_into('+1
 # superset, never a guess. Requiring the run's last character as well made the search over
 # every document cost more than the detect() calls it saved.
 MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|{_SCI_HINT.pattern}")
+# The shortest text detect() finds anything in: an ID a spreadsheet turned into "5.32328E17" (six digits
+# of region, so ten characters). Every other candidate is longer: a mobile has 11 digits.
+SHORTEST_CANDIDATE = 10
 _START = attrgetter("start")
 
 
