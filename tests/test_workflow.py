@@ -343,6 +343,21 @@ def test_w201_without_document_and_for_other_file_sidecars(tmp_path, rules):
     assert codes(check_workflow(doc, None, make, WorkflowSettings())) == ["W201"]
 
 
+def test_sidecars_are_found_in_precedence_order_and_named_in_w201(tmp_path, rules):
+    from auditor.workflow.record import find_sidecars
+
+    doc = write_doc(tmp_path, None)
+    (finding,) = run(doc, rules)
+    assert "公示.txt.workflow.json/.workflow.yaml/.workflow.yml" in finding.message
+    (tmp_path / "公示.txt.workflow.yaml").mkdir()  # a folder of that name is no record
+    assert find_sidecars(doc) == [] and find_sidecars(str(doc)) == []
+    for suffix in (".workflow.yml", ".workflow.json"):
+        (tmp_path / f"公示.txt{suffix}").write_text(json.dumps({"steps": FIVE}), encoding="utf-8")
+    assert find_sidecars(doc) == [tmp_path / "公示.txt.workflow.json", tmp_path / "公示.txt.workflow.yml"]
+    several = [f for f in run(doc, rules) if "只采用 公示.txt.workflow.json" in f.message]
+    assert [f.rule_id for f in several] == ["W202"]
+
+
 def test_sidecar_itself_is_not_checked(tmp_path, rules):
     doc = write_doc(tmp_path, {"steps": FIVE})
     sidecar = tmp_path / "公示.txt.workflow.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 from auditor.findings import FindingMaker
 from auditor.model import Document, Finding
 from auditor.workflow.chain import Chain, ChainStep
-from auditor.workflow.record import find_sidecars, is_sidecar, load_sidecar, sidecar_candidates
+from auditor.workflow.record import SIDECAR_SUFFIXES, find_sidecars, is_sidecar, load_sidecar
 from auditor.workflow.settings import WorkflowSettings
 from auditor.workflow.signoff import embedded_chain
 from auditor.workflow.steps import (
@@ -48,7 +48,7 @@ def check_workflow(
     path: Path, document: Document | None, make: FindingMaker, settings: WorkflowSettings
 ) -> list[Finding]:
     """All workflow findings for one document file (none for a sidecar itself)."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     if is_sidecar(path):
         return []
     findings: list[Finding] = []
@@ -78,7 +78,7 @@ def check_workflow(
     chain = embedded_chain(document) if document is not None else None
     if chain is not None:
         return check_chain(chain, make, settings, path)
-    names = "/".join(p.name[len(path.name) :] for p in sidecar_candidates(path))
+    names = "/".join(SIDECAR_SUFFIXES)
     detail = _say(
         make,
         f"：没有 {path.name}{names} 记录文件，文中也没有签发栏（撰稿：… 校对：… 排版：… 校对：… 审核：…）",
