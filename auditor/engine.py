@@ -99,12 +99,16 @@ class Scanner:
             )
         except ValueError as exc:
             raise ConfigError(f"workflow 配置无效 (invalid workflow config): {exc}") from exc
-        self.extra_checks = _extra_checks()
+        # Only the document-level checks whose family has an enabled rule, decided once per scan.
+        self.extra_checks: list[ExtraCheck] = [
+            extra for family, extra in _extra_checks() if any(code.startswith(family) for code in self.enabled)
+        ]
+        self.fingerprint_key = self.config.key_bytes()  # the environment is read once, not per file
         self.people_enabled = not self.enabled.isdisjoint(PEOPLE_SCAN_RULES)
         self.allow_paths = PathAllowlist.from_config(self.config)
 
     def maker(self, display: str) -> FindingMaker:
-        return FindingMaker(self.rules, display, self.config.key_bytes(), self.config.severity)
+        return FindingMaker(self.rules, display, self.fingerprint_key, self.config.severity)
 
     def scan_guarded(self, target: Target) -> FileResult:
         """``scan_target``, with an unexpected exception turned into this file's E001 (type only, no text).
@@ -160,9 +164,8 @@ class Scanner:
         findings = check_privacy(document, self.detector, make, self.enabled, detections)
         if self.people_enabled:
             findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document)))
-        for family, extra in self.extra_checks:
-            if any(code.startswith(family) for code in self.enabled):
-                findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
+        for extra in self.extra_checks:
+            findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
         return findings
 
     def filter(self, result: FileResult, document: Document, data: bytes) -> FileResult:
