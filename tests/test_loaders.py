@@ -168,6 +168,9 @@ def test_gc_paused_restores_the_collector() -> None:
         assert not gc.isenabled()  # the caller's choice stands
     finally:
         gc.enable()
+    with pytest.raises(KeyError), gc_paused():
+        raise KeyError("a loader's error goes on")
+    assert gc.isenabled()
 
 
 def test_a_worker_collects_cyclic_garbage_between_files_once_it_has_grown() -> None:
