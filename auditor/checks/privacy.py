@@ -30,7 +30,7 @@ def iter_detections(document: Document, detector: Detector) -> Iterator[tuple[Bl
     for block in document.blocks:
         text = block.text
         if len(text) < SHORTEST_CANDIDATE:
-            continue  # most cells (names, villages, dates, amounts) are shorter: not even a search
+            continue  # most cells (names, villages, amounts, short dates) are shorter: not even a search
         hint = may_hold(text)
         if hint is None:
             continue  # nor do most longer ones (addresses, notes, prose): skip the call
