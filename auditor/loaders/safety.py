@@ -236,7 +236,7 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> tu
                 seen = marker in tail + piece[: len(marker)] or marker in piece
                 tail = piece[-len(marker) :]
     except zlib.error as exc:
-        raise LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})") from exc
+        raise _corrupt_entry(info) from exc
     if produced > info.file_size:
         raise _inflates_beyond(info)
     _refuse_dtd(info, head)
@@ -253,13 +253,17 @@ def _verify_small(raw: memoryview, info: zipfile.ZipInfo, marker: bytes) -> tupl
         else:
             content = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
     except zlib.error as exc:
-        raise LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})") from exc
+        raise _corrupt_entry(info) from exc
     if len(content) > info.file_size:
         raise _inflates_beyond(info)
     _refuse_dtd(info, content[:XML_HEAD])
     seen = bool(marker) and marker in content
     intact = len(content) == info.file_size and zlib.crc32(content) == info.CRC
     return seen, content if intact else None
+
+
+def _corrupt_entry(info: zipfile.ZipInfo) -> LoadError:
+    return LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})")
 
 
 def _inflates_beyond(info: zipfile.ZipInfo) -> LoadError:
