@@ -344,6 +344,34 @@ class Block:
     part: str | None = None
 
 
+class SelfLocatedBlock(Block):
+    """A block that is its own locator: table cells, made by the hundred thousand, most never
+    located. One object per cell instead of a Block and a locator spares an allocation and a
+    call each (about 0.3 µs a cell). Subclasses add the place and the Locator methods, and
+    ``_key``, the values two equal cells share.
+    """
+
+    __slots__ = ()
+
+    @property  # type: ignore[override]
+    def locator(self) -> Locator:
+        return self  # type: ignore[return-value]
+
+    def _key(self) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        """By value, as Block's; the generated ``__eq__`` would compare ``locator`` (self) without end."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as Block
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._key()!r}"
+
+
 @dataclass(slots=True)
 class Document:
     path: str

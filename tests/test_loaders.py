@@ -280,3 +280,19 @@ def test_xlsx_cells_read_as_a_spreadsheet_shows_them(value: object, shown: str) 
     from auditor.loaders.xlsx import cell_text
 
     assert cell_text(value) == shown
+
+
+def test_xlsx_cell_block_is_its_own_locator_and_compares_by_value() -> None:
+    from auditor.loaders.xlsx import CellBlock
+
+    cell = CellBlock("张三", "名单", 3, 27, "姓名")
+    position = cell.locator.locate(0, 2)
+    assert position.location == {"sheet": "名单", "cell": "AB3", "row": 3, "field": "姓名"}
+    assert position.record == ("sheet", "名单", 3)
+    assert cell.locator.in_table and cell.locator.field_at(1) == "姓名"
+    assert (cell.hidden, cell.part) == (False, None)
+    # Block's generated __eq__ and __repr__ would follow ``locator`` (the cell itself) without end.
+    assert cell == CellBlock("张三", "名单", 3, 27, "姓名")
+    assert cell != CellBlock("张三", "名单", 3, 27, "姓名", True, "hidden-row")
+    assert "AB3" not in repr(cell) and "名单" in repr(cell)
+    assert cell != Block("张三", cell)

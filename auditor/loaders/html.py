@@ -18,7 +18,7 @@ from typing import Any
 from auditor.gcpause import gc_paused
 from auditor.loaders.encoding import decode
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
-from auditor.model import Block, Document, Runs, RunsLocator, SourceLocator, SourceText
+from auditor.model import Block, Document, Runs, RunsLocator, SelfLocatedBlock, SourceLocator, SourceText
 
 BLOCK_TAGS = frozenset(
     [
@@ -187,9 +187,9 @@ class _Table:
         width = min(self.width, MAX_HEADER_COLUMNS)  # colspan="1000" a thousand times must not allocate GBs
         grid = [[""] * width for _ in range(min(self.height, SCAN_ROWS))]
         for block in self.head:
-            locator: CellLocator = block.locator  # type: ignore[assignment]
-            if locator.col <= width:
-                grid[locator.record[2] - 1][locator.col - 1] = block.text.strip()
+            cell: TableCell = block  # type: ignore[assignment]
+            if cell.col <= width:
+                grid[cell.record[2] - 1][cell.col - 1] = cell.text.strip()
         grid += [[]] * (self.height - len(grid))  # rows below the scan only count, they are never read
         self.head = []
         self.header = detect_header(grid)
@@ -198,23 +198,29 @@ class _Table:
         names = self.names = header_names(grid, self.header)
         below = self.header + 1
         for block in blocks[self.first :]:
-            cell = block.locator
-            if cell.__class__ is CellLocator and cell.table is self and cell.record[2] > below:  # type: ignore[attr-defined]
-                cell.field = names[cell.col - 1] if cell.col <= width else None  # type: ignore[attr-defined]
+            if block.__class__ is TableCell and block.table is self and block.record[2] > below:  # type: ignore[attr-defined]
+                block.field = names[block.col - 1] if block.col <= width else None  # type: ignore[attr-defined]
 
 
-class CellLocator(SourceLocator):
-    """A table cell: static ``table``/``row``/``col`` keys, and ``field`` once its table is named."""
+class TableCell(SelfLocatedBlock, SourceLocator):
+    """A table cell's text and place: static ``table``/``row``/``col`` keys, and ``field`` once its
+    table is named."""
 
     __slots__ = ("col", "field", "record", "runs", "table")
     in_table = True
 
-    def __init__(self, runs: Runs, record: tuple[str, int, int], col: int, table: _Table) -> None:
+    def __init__(self, text: str, runs: Runs, record: tuple[str, int, int], col: int, table: _Table) -> None:
+        self.text = text
+        self.hidden = False
+        self.part = None
         self.runs = runs
         self.record = record  # ("table", table, row) as the walk found them, shared by the row's cells
         self.col = col
         self.table = table  # the table whose grid holds this block: it names the field
         self.field = None
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.text, self.runs, self.record, self.col, self.field)
 
     @property
     def source(self) -> SourceText:  # type: ignore[override]
@@ -345,7 +351,7 @@ class _Collector:
                     if text.isspace():
                         text = ""
                 if text:
-                    block = Block(text, CellLocator(runs, record, col, table))
+                    block = TableCell(text, runs, record, col, table)
                     append(block)
                     last = col
                     if head:
@@ -368,7 +374,7 @@ class _Collector:
             if not content or content.isspace():
                 self._cell = None
                 return
-        block = Block(content, CellLocator(runs, table.record, col, table))
+        block = TableCell(content, runs, table.record, col, table)
         self.blocks.append(block)
         if row <= SCAN_ROWS or row > table.height or col > table.width:
             table.take(block, row, col)
@@ -410,7 +416,7 @@ class _Collector:
         cell = self._cell
         if cell is not None and self._tables:
             table = self._tables[-1]
-            block = Block(text, CellLocator(runs, cell[0], cell[1], table))
+            block = TableCell(text, runs, cell[0], cell[1], table)
             table.take(block, cell[0][2], cell[1])
         else:
             self._block_count += 1

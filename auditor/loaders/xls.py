@@ -16,7 +16,7 @@ from typing import Any
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.safety import content_kind, is_encrypted_ole, require_nonempty, sniff, wrong_kind
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
-from auditor.loaders.xlsx import CellLocator, cell_text, column_letter
+from auditor.loaders.xlsx import CellBlock, cell_text, column_letter
 from auditor.model import Block, Document, FixedLocator
 
 PROPERTY_FIELDS = (
@@ -115,7 +115,7 @@ def _blocks(book: Any) -> Iterator[Block]:
                     if c in hidden_cols
                     else None
                 )
-                yield Block(text, CellLocator(name, r + 1, c, field), part is not None, part)
+                yield CellBlock(text, name, r + 1, c, field, part is not None, part)
         for (r, c), note in sorted(sheet.cell_note_map.items()):
             text = getattr(note, "text", "") or ""
             if text.strip():

@@ -32,7 +32,7 @@ from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
 from auditor.loaders.safety import CheckedZip, open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
-from auditor.model import Block, Document, FixedLocator, Position
+from auditor.model import Block, Document, FixedLocator, Position, SelfLocatedBlock
 
 STREAM_ABOVE = 32 << 20  # uncompressed sheet XML beyond which blocks are streamed, not kept
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|sheetData)\b([^>]*)>")
@@ -88,17 +88,32 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-class CellLocator:
-    """A spreadsheet cell's place, built only when a finding needs it (blocks are made per cell, by the million)."""
+class CellBlock(SelfLocatedBlock):
+    """A spreadsheet cell's text and place; the place becomes a location only when a finding asks."""
 
     __slots__ = ("col", "field", "row", "sheet")
     in_table = True
 
-    def __init__(self, sheet: str, row: int, col: int, field: str | None) -> None:
+    def __init__(
+        self,
+        text: str,
+        sheet: str,
+        row: int,
+        col: int,
+        field: str | None,
+        hidden: bool = False,
+        part: str | None = None,
+    ) -> None:
+        self.text = text
         self.sheet = sheet
         self.row = row  # 1-based
         self.col = col  # 0-based
         self.field = field
+        self.hidden = hidden
+        self.part = part
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.text, self.sheet, self.row, self.col, self.field, self.hidden, self.part)
 
     @property
     def location(self) -> dict[str, Any]:
@@ -448,7 +463,7 @@ def _sheet_rows(workbook: Any, info: SheetInfo) -> Iterator[list[Block]]:
                 text = cell_text(value)
                 if not text:
                     continue
-            blocks.append(Block(text, CellLocator(name, excel_row, col, field_name)))
+            blocks.append(CellBlock(text, name, excel_row, col, field_name))
         yield blocks
     yield list(_comment_blocks(info))
 
@@ -464,7 +479,7 @@ def _marked_cells(
         col = first_col + c
         part = row_part or ("hidden-column" if info.col_hidden(col) else None)
         field_name = fields[c] if c < len(fields) else None
-        yield Block(text, CellLocator(info.name, excel_row, col, field_name), part is not None, part)
+        yield CellBlock(text, info.name, excel_row, col, field_name, part is not None, part)
 
 
 def _comment_blocks(info: SheetInfo) -> Iterator[Block]:
