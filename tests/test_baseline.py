@@ -5,19 +5,22 @@ Also the config allowlists (paths by glob, findings by fingerprint), which filte
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from synth import make_id
 from typer.testing import CliRunner
 
 from auditor.allowlist import PathAllowlist, glob_regex
 from auditor.baseline import BaselineError, load
 from auditor.cli import app
-from auditor.findings import FindingMaker, fingerprint
+from auditor.findings import FindingMaker, KeyedPrefix, fingerprint
 from auditor.loaders.encoding import decode
 from auditor.rules import load_rules
 
@@ -304,3 +307,13 @@ def test_a_findings_fingerprint_is_the_keyed_hash_of_rule_path_and_identity(key:
             assert made.fingerprint == fingerprint(key, rule_id, "村/名单.xlsx", identity)
     # Pinned: HMAC-SHA256 over the parts joined by U+001F, first 32 hex digits.
     assert fingerprint(b"k", "P101", "a", "b") == "31a18627e99da8fa1e6a141c274c0bc6"
+
+
+@given(key=st.binary(max_size=200), prefix=st.binary(max_size=300), rest=st.binary(max_size=300))
+def test_keyed_prefix_is_hmac_sha256_of_prefix_and_rest(key: bytes, prefix: bytes, rest: bytes) -> None:
+    """KeyedPrefix does RFC 2104 by hand for speed: it must be hmac's answer for every key
+    length (empty, shorter than, equal to and longer than SHA-256's 64-byte block)."""
+    state = KeyedPrefix.start(key, prefix)
+    expected = hmac.new(key, prefix + rest, "sha256").hexdigest()
+    assert state.hexdigest(rest) == expected
+    assert state.hexdigest(rest) == expected  # the kept states are copied, never consumed
