@@ -194,20 +194,21 @@ def _extra_checks() -> list[tuple[str, ExtraCheck]]:
     A check runs only when a rule of its family is enabled, so ``--select P101`` does not
     pay for reading workflow records or parsing annual-report tables.
     """
-    checks: list[tuple[str, ExtraCheck]] = [("W", _workflow_check)]
-    try:
-        from auditor.checks.annual_report import check_annual_report
-    except ImportError:
-        pass
-    else:
-        checks.append(("R", lambda scanner, document, target, make: check_annual_report(document, make)))
-    return checks
+    return [("W", _workflow_check), ("R", _annual_report_check)]
 
 
 def _workflow_check(scanner: Scanner, document: Document, target: Target, make: FindingMaker) -> list[Finding]:
     if target.path is None:
         return []  # stdin has no sidecar and no file hash to compare
     return check_workflow(target.path, document, make, scanner.workflow)
+
+
+def _annual_report_check(scanner: Scanner, document: Document, target: Target, make: FindingMaker) -> list[Finding]:
+    # Imported on first use: the annual-report parsers are 60 ms of imports in every worker,
+    # which a scan without an R rule (``--select P1``) never calls.
+    from auditor.checks.annual_report import check_annual_report
+
+    return check_annual_report(document, make)
 
 
 def load_document(path: Path) -> Document | None:

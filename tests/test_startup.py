@@ -10,8 +10,9 @@ import subprocess
 import sys
 
 
-def _run(code: str) -> str:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+def _run(code: str, *args: str) -> str:
+    command = [sys.executable, "-c", code, *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def test_loading_the_shipped_rules_does_not_import_jsonschema() -> None:
@@ -34,3 +35,16 @@ def test_the_cli_does_not_load_the_name_tables_to_start() -> None:
 
 def test_the_cli_does_not_import_jsonschema_to_start() -> None:
     assert _run("import sys, auditor.cli; print('jsonschema' in sys.modules)") == "False"
+
+
+def test_only_a_scan_with_report_rules_imports_the_annual_report_parsers(tmp_path) -> None:
+    """Every scan worker would pay ~60 ms for them: a scan without an R rule never imports them."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于2023年度低保对象的公示\n", encoding="utf-8")
+    code = (
+        "import sys; from auditor.engine import scan_paths; from auditor.config import Config; "
+        f"scan_paths([{str(notice)!r}], Config(select=[sys.argv[1]])); "
+        "print('auditor.checks.annual_report' in sys.modules)"
+    )
+    assert _run(code, "P1") == "False"
+    assert _run(code, "R") == "True"
