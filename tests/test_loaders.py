@@ -294,5 +294,20 @@ def test_xlsx_cell_block_is_its_own_locator_and_compares_by_value() -> None:
     # Block's generated __eq__ and __repr__ would follow ``locator`` (the cell itself) without end.
     assert cell == CellBlock("张三", "名单", 3, 27, "姓名")
     assert cell != CellBlock("张三", "名单", 3, 27, "姓名", True, "hidden-row")
-    assert "AB3" not in repr(cell) and "名单" in repr(cell)
+    assert repr(cell).startswith("CellBlock(") and "名单" in repr(cell)
     assert cell != Block("张三", cell)
+
+
+def test_html_table_cell_is_its_own_locator_and_compares_by_value() -> None:
+    from auditor.loaders.html import TableCell, load_html
+
+    page = "<table><tr><td>姓名</td><td>身份证号</td></tr>\n<tr><td>张三</td><td>" + ID + "</td></tr></table>"
+    document = load_html(Path("list.html"), "html", page.encode("utf-8"))
+    cell = next(b for b in document.blocks if b.text == ID)
+    assert cell.__class__ is TableCell and cell.locator is cell
+    location = cell.locator.locate(0, 18).location
+    assert (location["table"], location["row"], location["col"], location["field"]) == (1, 2, 2, "身份证号")
+    assert (location["line"], location["column"]) == (2, 20)
+    twin = load_html(Path("list.html"), "html", page.encode("utf-8")).blocks[document.blocks.index(cell)]
+    assert twin == cell and twin is not cell  # by value, without following ``locator`` forever
+    assert repr(cell).startswith("TableCell(") and cell != document.blocks[0]
