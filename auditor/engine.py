@@ -246,12 +246,14 @@ def scan_paths(
     per core when there is enough to scan to pay for starting them). The report
     lists files in the same order either way.
     """
+    # Built first in this process either way: a bad selection or workflow setting fails here, at
+    # once, not in every worker's initializer (which breaks the pool), and workers reuse the rules.
+    scanner = Scanner(config, rules)
     targets = list(iter_targets(paths))
     workers = auto_workers(targets) if jobs == 0 else jobs
     if workers > 1 and len(targets) > 1 and all(t.path is not None for t in targets):
-        results = _scan_parallel(targets, config, rules, workers, progress)
+        results = _scan_parallel(targets, config, scanner.rules, workers, progress)
     else:
-        scanner = Scanner(config, rules)
         results = []
         for target in targets:
             result = scanner.scan_guarded(target)

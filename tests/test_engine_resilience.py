@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 import auditor.engine as engine
 from auditor.cli import app
+from auditor.config import Config
 from auditor.engine import CRASH_MESSAGE, Scanner, Target, scan_paths
+from auditor.selection import SelectionError
 
 ID = make_id()
 
@@ -123,3 +125,18 @@ def test_a_folder_is_walked_in_the_order_of_its_sorted_paths(tmp_path: Path) -> 
     walked = [target.path for target in engine.iter_targets([str(tmp_path)])]
     expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and ".git" not in p.parts)
     assert walked == expected and len(walked) == 7
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_bad_selection_fails_before_any_file_or_worker(
+    folder: Path, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown code must not reach a worker's initializer: it broke the pool, and every
+    file was rescanned alone before the error came out."""
+
+    def no_pool(*args: object) -> None:
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(engine, "_scan_parallel", no_pool)
+    with pytest.raises(SelectionError, match="NOPE"):
+        scan_paths([str(folder)], Config(select=["NOPE"]), jobs=jobs)
