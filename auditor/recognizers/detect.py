@@ -70,6 +70,9 @@ MAY_HOLD_CANDIDATE = re.compile(f"[{_FOLDS_TO_HEAD}][{_FOLDS_TO_TAIL}]{{9,}}|{_S
 # of region, so ten characters). Every other candidate is longer: a mobile has 11 digits.
 SHORTEST_CANDIDATE = 10
 _START = attrgetter("start")
+# What may glue a number to its neighbours (a letter, a decimal point): only a run next to one of
+# these needs the boundary functions; the loop in ``detect`` tests this set first.
+_GLUE = _LETTER | {"."}
 
 
 def _may_be_scientific(text: str) -> bool:
@@ -255,15 +258,17 @@ class Detector:
         groups: list[Group] = []
         # Each run is maximal: digits, masks, X and separators, ending in no separator.
         for run in _RAW_RUN_RE.finditer(text, first):
-            chunk = fold_width(run.group())
+            chunk = run.group()
+            if not chunk.isascii():  # fold_width's own first test, without the call for ASCII runs
+                chunk = fold_width(chunk)
             start, end = run.span()
             if " " in chunk or "-" in chunk:
                 self._separated(text, chunk, start, end, header, header_at, in_table, found, taken, groups)
             elif (
                 end - start <= 30
                 and chunk[0] not in "Xx"
-                and _boundary_before(text, start)
-                and _boundary_after(text, end)
+                and (start == 0 or text[start - 1] not in _GLUE or _boundary_before(text, start))
+                and (end == len(text) or text[end] not in _GLUE or _boundary_after(text, end))
             ):  # one whole token (RUN_RE makes it at least 11 long): nine in ten runs
                 detection = self.classify(chunk, start, end, Cue(text, start, in_table, header, header_at))
                 if detection is not None:
