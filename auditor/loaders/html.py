@@ -153,12 +153,11 @@ class _Table:
     size of the grid is tracked as cells arrive.
     """
 
-    __slots__ = ("col", "first", "head", "header", "height", "id", "names", "record", "row", "source", "width")
+    __slots__ = ("col", "head", "header", "height", "id", "names", "record", "row", "source", "width")
 
-    def __init__(self, number: int, source: SourceText, first: int) -> None:
+    def __init__(self, number: int, source: SourceText) -> None:
         self.id = number
         self.source = source
-        self.first = first  # index of the first block made while the table is open
         self.row = 0
         self.col = 0
         self.record = ("table", number, 1)  # of the current row (row 0 counts as 1), shared by its cells
@@ -177,11 +176,9 @@ class _Table:
         if col > self.width:
             self.width = col
 
-    def name_fields(self, blocks: list[Block]) -> None:
-        """Once the table is complete: find the header row, then label every cell below it.
-
-        Its cells are among the blocks made while it was open (``blocks[first:]``).
-        """
+    def name_columns(self) -> None:
+        """Once the table is complete: find the header row and its labels, which the cells below
+        it read as their ``field``."""
         if not self.height:
             return
         width = min(self.width, MAX_HEADER_COLUMNS)  # colspan="1000" a thousand times must not allocate GBs
@@ -193,20 +190,14 @@ class _Table:
         grid += [[]] * (self.height - len(grid))  # rows below the scan only count, they are never read
         self.head = []
         self.header = detect_header(grid)
-        if self.header is None:
-            return
-        names = self.names = header_names(grid, self.header)
-        below = self.header + 1
-        for block in blocks[self.first :]:
-            if block.__class__ is TableCell and block.table is self and block.record[2] > below:  # type: ignore[attr-defined]
-                block.field = names[block.col - 1] if block.col <= width else None  # type: ignore[attr-defined]
+        self.names = header_names(grid, self.header)  # one per grid column ([] without a header)
 
 
 class TableCell(SelfLocatedBlock, SourceLocator):
     """A table cell's text and place: static ``table``/``row``/``col`` keys, and ``field`` once its
-    table is named."""
+    table is named (looked up when asked: most cells never are)."""
 
-    __slots__ = ("col", "field", "record", "runs", "table")
+    __slots__ = ("col", "record", "runs", "table")
     in_table = True
 
     def __init__(self, text: str, runs: Runs, record: tuple[str, int, int], col: int, table: _Table) -> None:
@@ -217,7 +208,15 @@ class TableCell(SelfLocatedBlock, SourceLocator):
         self.record = record  # ("table", table, row) as the walk found them, shared by the row's cells
         self.col = col
         self.table = table  # the table whose grid holds this block: it names the field
-        self.field = None
+
+    @property  # type: ignore[override]
+    def field(self) -> str | None:
+        """The label of this cell's column, for a cell below its table's header row."""
+        table = self.table
+        if table.header is None or self.record[2] <= table.header + 1:
+            return None
+        names = table.names
+        return names[self.col - 1] if self.col <= len(names) else None
 
     def _key(self) -> tuple[Any, ...]:
         return (self.text, self.runs, self.record, self.col, self.field)
@@ -300,7 +299,7 @@ class _Collector:
         if pending:
             self._flush(pending)
         while tables:
-            tables.pop().name_fields(self.blocks)
+            tables.pop().name_columns()
         return blocks
 
     def _flush_before(self, pending: list[int], gap: int, end: int) -> None:
@@ -316,10 +315,10 @@ class _Collector:
             if kind == _CELL:
                 self._cell = None
             elif kind == _TABLE and tables:
-                tables.pop().name_fields(self.blocks)
+                tables.pop().name_columns()
         elif kind == _TABLE:
             self._table_count += 1
-            tables.append(_Table(self._table_count, self.source, len(self.blocks)))
+            tables.append(_Table(self._table_count, self.source))
         elif kind == _ROW and tables:
             table = tables[-1]
             table.row += 1
