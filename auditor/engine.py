@@ -247,12 +247,13 @@ def scan_paths(
     lists files in the same order either way.
     """
     # Built first in this process either way: a bad selection or workflow setting fails here, at
-    # once, not in every worker's initializer (which breaks the pool), and workers reuse the rules.
+    # once, not in every worker's initializer (which breaks the pool). Workers reuse its config and
+    # rules; it reports the files that crash a worker.
     scanner = Scanner(config, rules)
     targets = list(iter_targets(paths))
     workers = auto_workers(targets) if jobs == 0 else jobs
     if workers > 1 and len(targets) > 1 and all(t.path is not None for t in targets):
-        results = _scan_parallel(targets, config, scanner.rules, workers, progress)
+        results = _scan_parallel(targets, scanner, workers, progress)
     else:
         results = []
         for target in targets:
@@ -340,8 +341,7 @@ def _scan_in_worker(batch: list[Target]) -> list[FileResult]:
 
 def _scan_parallel(
     targets: list[Target],
-    config: Config | None,
-    rules: dict[str, Rule] | None,
+    scanner: Scanner,
     workers: int,
     progress: Callable[[FileResult], None] | None,
 ) -> list[FileResult]:
@@ -360,7 +360,7 @@ def _scan_parallel(
     suspects: list[int] = []
 
     def new_pool(size: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(size, initializer=_init_worker, initargs=(config, rules))
+        return ProcessPoolExecutor(size, initializer=_init_worker, initargs=(scanner.config, scanner.rules))
 
     def keep(indices: range | list[int], batch: list[FileResult]) -> None:
         for index, result in zip(indices, batch, strict=True):
@@ -394,10 +394,10 @@ def _scan_parallel(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
     if suspects:
-        _rescan_alone(targets, sorted(suspects), new_pool, keep, config, rules)
+        _rescan_alone(targets, sorted(suspects), new_pool, keep, scanner)
         rest = [i for chunk in chunks for i in chunk if results[i] is None]
         if rest:
-            scanned = _scan_parallel([targets[i] for i in rest], config, rules, workers, progress)
+            scanned = _scan_parallel([targets[i] for i in rest], scanner, workers, progress)
             for index, result in zip(rest, scanned, strict=True):
                 results[index] = result
     return [result for result in results if result is not None]
@@ -408,19 +408,16 @@ def _rescan_alone(
     suspects: list[int],
     new_pool: Callable[[int], Any],
     keep: Callable[[list[int], list[FileResult]], None],
-    config: Config | None,
-    rules: dict[str, Rule] | None,
+    scanner: Scanner,
 ) -> None:
     """Each file that was in flight when a worker died, in a pool of its own: who kills it is the culprit."""
     from concurrent.futures.process import BrokenProcessPool
 
-    local: Scanner | None = None
     for index in suspects:
         pool = new_pool(1)
         try:
             keep([index], pool.submit(_scan_in_worker, [targets[index]]).result())
         except BrokenProcessPool:
-            local = local or Scanner(config, rules)
-            keep([index], [local.crashed(targets[index])])
+            keep([index], [scanner.crashed(targets[index])])
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -212,11 +212,14 @@ class TableCell(SelfLocatedBlock, SourceLocator):
     @property  # type: ignore[override]
     def field(self) -> str | None:
         """The label of this cell's column, for a cell below its table's header row."""
-        table = self.table
-        if table.header is None or self.record[2] <= table.header + 1:
+        if not self._below_header():
             return None
-        names = table.names
+        names = self.table.names
         return names[self.col - 1] if self.col <= len(names) else None
+
+    def _below_header(self) -> bool:
+        header = self.table.header
+        return header is not None and self.record[2] > header + 1
 
     def _key(self) -> tuple[Any, ...]:
         return (self.text, self.runs, self.record, self.col, self.field)
@@ -229,8 +232,7 @@ class TableCell(SelfLocatedBlock, SourceLocator):
     def static(self) -> dict[str, Any]:
         _, table, row = self.record
         keys: dict[str, Any] = {"table": table, "row": row, "col": self.col}
-        header = self.table.header
-        if header is not None and row > header + 1:  # labelled, even if the label is empty (None)
+        if self._below_header():  # labelled, even if the label is empty (None)
             keys["field"] = self.field
         return keys
 
