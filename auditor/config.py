@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from auditor.recognizers.detect import Policy
+from auditor.masking import Policy
 
 FAIL_ON = ("error", "warning", "info", "never")
 PROFILES = ("default", "strict")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any, Protocol
@@ -354,7 +354,7 @@ class SelfLocatedBlock(Block):
     __slots__ = ()
 
     @property  # type: ignore[override]
-    def locator(self) -> Locator:
+    def locator(self) -> Locator:  # type: ignore[override]
         return self  # type: ignore[return-value]
 
     def _key(self) -> tuple[Any, ...]:
@@ -376,7 +376,7 @@ class SelfLocatedBlock(Block):
 class Document:
     path: str
     format: str
-    blocks: list[Block] = field(default_factory=list)
+    blocks: Sequence[Block] = field(default_factory=list)  # a list, or StreamedBlocks for a huge workbook
     # Header text per record-set (e.g. sheet) when the source is a table; used for context.
     notes: list[str] = field(default_factory=list)
 

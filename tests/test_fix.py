@@ -41,8 +41,9 @@ from auditor.fix.run import FixOptions, fix_paths
 from auditor.fix.text import codec_for
 from auditor.fix.verify import compare, compare_docx, compare_text, compare_xlsx, only_masked
 from auditor.loaders.encoding import decode
+from auditor.masking import Policy
 from auditor.model import LineIndex
-from auditor.recognizers.detect import Detector, Policy
+from auditor.recognizers.detect import Detector
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpora" / "samples"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from auditor.masking import Policy
 from auditor.normalize import MASK_CHARS, fold_width
-from auditor.recognizers.detect import Policy
 
 MASK = "*"
 WIDE_MASK = "＊"

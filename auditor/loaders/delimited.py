@@ -120,8 +120,5 @@ def load_delimited(path: Path, fmt: str, data: bytes) -> Document:
     delimiter = "\t" if fmt == "tsv" else ","
     if fmt == "csv" and text.count(";") > text.count(",") * 2:
         delimiter = ";"
-    document = Document(path=str(path), format=fmt)
-    if text:
-        locator = DelimitedLocator(text, delimiter)
-        document.blocks.append(Block(text, locator))
-    return document
+    blocks = [Block(text, DelimitedLocator(text, delimiter))] if text else []
+    return Document(path=str(path), format=fmt, blocks=blocks)

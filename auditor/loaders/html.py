@@ -210,7 +210,7 @@ class TableCell(SelfLocatedBlock, SourceLocator):
         self.table = table  # the table whose grid holds this block: it names the field
 
     @property  # type: ignore[override]
-    def field(self) -> str | None:
+    def field(self) -> str | None:  # type: ignore[override]
         """The label of this cell's column, for a cell below its table's header row."""
         if not self._below_header():
             return None
@@ -277,8 +277,8 @@ class _Collector:
                         self._plain_row(row, start + 4)
                     elif tables and content and not content.isspace():
                         self._plain_cell(tables[-1], content, start + 4)
-                    else:
-                        self._cell_token(content, start + 4)
+                    else:  # row is None here, so content is not
+                        self._cell_token(content or "", start + 4)
                     continue
                 kind = _kind(match[4])
                 if kind == _INLINE or (kind == _SKIP and match[3]):
@@ -342,6 +342,7 @@ class _Collector:
         row, record, append, head = table.row, table.record, self.blocks.append, table.row <= SCAN_ROWS
         cells = _ROW_CELLS.findall(inner)
         col = last = 0
+        runs: Runs
         for space, content in cells:
             col += 1
             start += len(space) + 4  # the text starts after <td>
@@ -415,6 +416,7 @@ class _Collector:
     def _add(self, text: str, runs: Runs) -> None:
         """A block: a cell of the innermost open table while a ``<td>`` is open, else a text block."""
         cell = self._cell
+        block: Block
         if cell is not None and self._tables:
             table = self._tables[-1]
             block = TableCell(text, runs, cell[0], cell[1], table)

@@ -453,7 +453,7 @@ def _sheet_rows(workbook: Any, info: SheetInfo) -> Iterator[list[Block]]:
         if row_part is not None or info.hidden_cols or len(row) > width:
             yield list(_marked_cells(info, row, excel_row, first_col, fields, row_part))
             continue
-        blocks = []
+        blocks: list[Block] = []
         for value, col, field_name in zip(row, columns, fields, strict=False):  # the row may be shorter
             if value.__class__ is str:
                 if not value:
@@ -486,7 +486,7 @@ def _comment_blocks(info: SheetInfo) -> Iterator[Block]:
     """Cell notes: hidden text a reader only sees on hover."""
     for ref, text in info.comments:
         match = _CELL_REF.match(ref)
-        location = {"sheet": info.name, "part": "comment"}
+        location: dict[str, Any] = {"sheet": info.name, "part": "comment"}
         if match:
             location.update(cell=f"{match.group(1)}{match.group(2)}", row=int(match.group(2)))
         locator = FixedLocator(location, ("comment", info.name, ref), None, False)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
+from auditor.masking import Policy
 from auditor.normalize import MASK_CHARS, fold_width, folds_into
 from auditor.recognizers import bank, idcard, phone
 from auditor.recognizers.context import (
@@ -81,17 +82,6 @@ def _may_be_scientific(text: str) -> bool:
     The marks (what folds to E or e; a test checks the list) are written out: a generator
     over them cost a microsecond a call."""
     return ("E" in text or "e" in text or "Ｅ" in text or "ｅ" in text) and _SCI_HINT.search(text) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """Masking policy: how many characters may stay visible (SPEC §8)."""
-
-    id_keep_first: int = 6
-    id_keep_last: int = 4
-    mobile_keep_first: int = 3
-    mobile_keep_last: int = 4
-    bank_keep_last: int = 4
 
 
 @dataclass(frozen=True, slots=True)

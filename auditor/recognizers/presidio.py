@@ -11,7 +11,8 @@ from __future__ import annotations
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from auditor.recognizers.detect import Detection, Detector, Policy
+from auditor.masking import Policy
+from auditor.recognizers.detect import Detection, Detector
 
 REPORTED_KINDS = frozenset(("exposed", "weak_mask", "invalid"))
 

@@ -10,6 +10,7 @@ never shows a raw value.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def _cell_key(block: Block) -> tuple[str, str]:
     return str(location.get("sheet", "")), str(location.get("cell", ""))
 
 
-def _secrets(blocks: list[Block], masks: dict[int, list[Mask]]) -> set[str]:
+def _secrets(blocks: Sequence[Block], masks: dict[int, list[Mask]]) -> set[str]:
     """The raw values behind the masks (kept in memory only), to hide their other occurrences too."""
     return {b.text[m.start : m.end] for b in blocks for m in masks.get(id(b), []) if m.end - m.start >= 2}
 
@@ -110,7 +111,7 @@ def _hot_cells(findings: list[Finding]) -> dict[tuple[str, str], str]:
     return hot
 
 
-def _add_finding_masks(blocks: list[Block], masks: dict[int, list[Mask]], findings: list[Finding]) -> None:
+def _add_finding_masks(blocks: Sequence[Block], masks: dict[int, list[Mask]], findings: list[Finding]) -> None:
     """Line/column ranges of findings become masks (in whichever block holds them) where the planner had none."""
     ranged = [f for f in findings if all(k in f.location for k in ("line", "column", "end_line", "end_column"))]
     if not ranged:
@@ -198,7 +199,7 @@ def _grid(blocks: list[Block], masks: dict[int, list[Mask]], hot: dict[tuple[str
     return preview
 
 
-def _text(blocks: list[Block], masks: dict[int, list[Mask]]) -> Preview:
+def _text(blocks: Sequence[Block], masks: dict[int, list[Mask]]) -> Preview:
     preview = Preview()
     number = 0
     for block in blocks:
