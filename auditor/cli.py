@@ -75,7 +75,9 @@ def exit_code(report: Report, fail_on: str) -> int:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"auditor {__version__}")
+        from auditor.buildinfo import build_name
+
+        typer.echo(f"auditor {__version__} — {build_name()}")
         raise typer.Exit()
 
 

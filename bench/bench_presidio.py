@@ -40,7 +40,7 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
+if importlib.util.find_spec("auditor") is None:  # as bench_scan: the installed build when there is one
     sys.path.insert(0, str(ROOT))
 
 CHUNK_CHARS = 8192
@@ -270,12 +270,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"corpus        {corpus} ({args.profile}): {len(files)} files, {text_mb:.1f} MB of extracted text", flush=True
     )
+    print(f"build         {bench_scan.build_label()}", flush=True)
 
     results: dict[str, Any] = {
         "profile": args.profile,
         "corpus_files": len(files),
         "text_mb": text_mb,
         "cores": os.cpu_count(),
+        "build": bench_scan.build_label(),
     }
     # Each auditor run: (label, seconds, findings). The identifier rules are the same task as
     # Presidio's three recognizers; the default rules add names, linkage and the other checks.

@@ -33,6 +33,10 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# The auditor that `import auditor` finds is the one timed: an installed compiled build (README,
+# "编译版") is timed as such. The source tree only when none is installed.
+if importlib.util.find_spec("auditor") is None:
+    sys.path.insert(0, str(ROOT))
 BARE_REGEX = re.compile(r"\d{17}[\dXx]")
 TEXT_SUFFIXES = {".txt", ".md", ".csv", ".tsv", ".json", ".html", ".htm"}
 TARGET_RATIO = 5.0
@@ -127,6 +131,20 @@ def extract(files: list[Path]) -> Iterator[str]:
             yield decode(path.read_bytes())
 
 
+def package_dir() -> Path:
+    """Where the timed auditor is: the source tree (editable install) or an installed copy."""
+    spec = importlib.util.find_spec("auditor")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent
+
+
+def build_label() -> str:
+    """Which build is timed (pure Python or compiled) and where it is."""
+    from auditor.buildinfo import build_name
+
+    return f"{build_name()}, {package_dir()}"
+
+
 def compile_package() -> None:
     """Write the package's bytecode first, as ``pip install`` does.
 
@@ -134,13 +152,11 @@ def compile_package() -> None:
     written (PYTHONDONTWRITEBYTECODE, as on some CI machines) each worker would compile them
     from source inside the timed run, a cost no installed copy pays.
     """
-    compileall.compile_dir(ROOT / "auditor", quiet=1)
+    compileall.compile_dir(package_dir(), quiet=1)
 
 
 def time_scan(corpus: Path, jobs: int = 1, select: list[str] | None = None) -> tuple[float, float, int, int]:
     """Seconds for scan_paths over the corpus; CPU seconds it used, workers included; findings; files that failed."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from auditor.config import Config
     from auditor.engine import scan_paths
 
@@ -189,13 +205,13 @@ def effective_cores(jobs: int) -> float:
 def time_cli(corpus: Path, output_format: str, select: list[str] | None = None) -> float:
     """Seconds for the whole ``auditor scan`` command, report written to /dev/null: what a user waits for.
 
-    Run from the repository root, so ``python -m auditor`` is this tree's package.
+    Run from the folder holding the timed package, so ``python -m auditor`` is that package.
     """
     command = [sys.executable, "-m", "auditor", "scan", str(corpus), "-f", output_format, "-o", os.devnull, "-q"]
     if select:
         command += ["--select", ",".join(select)]
     start = time.perf_counter()
-    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    completed = subprocess.run(command, cwd=package_dir().parent, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if completed.returncode not in (0, 1):
         raise SystemExit(f"auditor scan failed ({completed.returncode}): {completed.stderr[-2000:]}")
@@ -267,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"density         {findings / text_mb:8.0f} findings/MB of text  {matches / text_mb:8.0f} regex matches/MB")
     print(f"auditor scan    (--jobs {args.jobs}, {os.cpu_count()} cores, rules: {args.select or 'default'})")
+    print(f"build           {build_label()}")
     print(
         f"auditor scan    {scan_s:8.2f} s  {text_mb / scan_s:8.1f} MB/s  {findings} findings, {failed} files failed"
         f" (best of {args.repeat})"
