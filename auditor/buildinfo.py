@@ -11,9 +11,9 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.util import find_spec
 
 # The mypyc hook's ``include`` list in pyproject.toml, as module names (a test keeps them equal).
-# Detection, its pure functions and finding construction: where a scan spends its Python time.
-# The xlsx and HTML loaders stay pure Python: compiled by mypy 2.4.1's mypyc, their cell classes (subclasses
-# of model.SelfLocatedBlock, itself not compiled) crash the interpreter (segmentation fault) on the bench corpus.
+# Detection, its pure functions, finding construction and the xlsx and HTML loaders' loops: where a
+# scan spends its Python time.
+# The two loaders' cell classes live apart, in pure modules (auditor/loaders/cells.py says why).
 COMPILED_MODULES = (
     "auditor.normalize",
     "auditor.findings",
@@ -25,6 +25,8 @@ COMPILED_MODULES = (
     "auditor.recognizers.phone",
     "auditor.recognizers.regions",
     "auditor.recognizers.uscc",
+    "auditor.loaders.html",
+    "auditor.loaders.xlsx",
 )
 
 

@@ -283,7 +283,7 @@ def test_xlsx_cells_read_as_a_spreadsheet_shows_them(value: object, shown: str) 
 
 
 def test_xlsx_cell_block_is_its_own_locator_and_compares_by_value() -> None:
-    from auditor.loaders.xlsx import CellBlock
+    from auditor.loaders.cells import CellBlock
 
     cell = CellBlock("张三", "名单", 3, 27, "姓名")
     position = cell.locator.locate(0, 2)
@@ -299,7 +299,8 @@ def test_xlsx_cell_block_is_its_own_locator_and_compares_by_value() -> None:
 
 
 def test_html_table_cell_is_its_own_locator_and_compares_by_value() -> None:
-    from auditor.loaders.html import TableCell, load_html
+    from auditor.loaders.html import load_html
+    from auditor.loaders.html_cells import TableCell
 
     page = "<table><tr><td>姓名</td><td>身份证号</td></tr>\n<tr><td>张三</td><td>" + ID + "</td></tr></table>"
     document = load_html(Path("list.html"), "html", page.encode("utf-8"))

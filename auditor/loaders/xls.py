@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from auditor.loaders.cells import CellBlock, column_letter
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.safety import content_kind, is_encrypted_ole, require_nonempty, sniff, wrong_kind
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
-from auditor.loaders.xlsx import CellBlock, cell_text, column_letter
+from auditor.loaders.xlsx import cell_text
 from auditor.model import Block, Document, FixedLocator
 
 PROPERTY_FIELDS = (

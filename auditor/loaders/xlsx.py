@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any, overload
 
 from auditor.gcpause import gc_paused
+from auditor.loaders.cells import CellBlock
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
 from auditor.loaders.safety import CheckedZip, open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
-from auditor.model import Block, Document, FixedLocator, Position, SelfLocatedBlock
+from auditor.model import Block, Document, FixedLocator
 
 STREAM_ABOVE = 32 << 20  # uncompressed sheet XML beyond which blocks are streamed, not kept
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|col|sheetData)\b([^>]*)>")
@@ -47,16 +48,6 @@ _ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d{1,16})["']""")
 # A cell or row reference past column ZZ or row 9999, in the same spellings (no \b: 4x faster,
 # and a stray match only costs the exact count).
 _FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})""")
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → A1 letters."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def column_index(letters: str) -> int:
@@ -86,55 +77,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return value.isoformat()
     return str(value)
-
-
-class CellBlock(SelfLocatedBlock):
-    """A spreadsheet cell's text and place; the place becomes a location only when a finding asks."""
-
-    __slots__ = ("col", "field", "row", "sheet")
-    in_table = True
-
-    def __init__(
-        self,
-        text: str,
-        sheet: str,
-        row: int,
-        col: int,
-        field: str | None,
-        hidden: bool = False,
-        part: str | None = None,
-    ) -> None:
-        self.text = text
-        self.sheet = sheet
-        self.row = row  # 1-based
-        self.col = col  # 0-based
-        self.field = field
-        self.hidden = hidden
-        self.part = part
-
-    def _key(self) -> tuple[Any, ...]:
-        return (self.text, self.sheet, self.row, self.col, self.field, self.hidden, self.part)
-
-    @property
-    def location(self) -> dict[str, Any]:
-        location: dict[str, Any] = {
-            "sheet": self.sheet,
-            "cell": f"{column_letter(self.col)}{self.row}",
-            "row": self.row,
-        }
-        if self.field is not None:
-            location["field"] = self.field
-        return location
-
-    @property
-    def record(self) -> tuple[Any, ...]:
-        return ("sheet", self.sheet, self.row)
-
-    def locate(self, start: int, end: int) -> Position:
-        return Position(self.location, self.record, self.field)
-
-    def field_at(self, offset: int) -> str | None:
-        return self.field
 
 
 class StreamedBlocks(Sequence[Block]):
