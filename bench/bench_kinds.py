@@ -12,13 +12,14 @@ Prints numbers; asserts nothing (benchmarks are not tests).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
+if importlib.util.find_spec("auditor") is None:  # as bench_scan: the installed build, else the tree
     sys.path.insert(0, str(ROOT))
 
 IDENTIFIER_RULES = "P101,P102,P103,P111,P112,P121,P161,E001"
