@@ -11,8 +11,8 @@ from importlib.machinery import EXTENSION_SUFFIXES
 from importlib.util import find_spec
 
 # The mypyc hook's ``include`` list in pyproject.toml, as module names (a test keeps them equal).
-# Detection, its pure functions, finding construction and the xlsx and HTML loaders' loops: where a
-# scan spends its Python time.
+# Detection, its pure functions, finding construction, the xlsx and HTML loaders' loops and the
+# people checks (names, sensitive data, addresses, their records): where a scan spends its Python time.
 # The two loaders' cell classes live apart, in pure modules (auditor/loaders/cells.py says why).
 COMPILED_MODULES = (
     "auditor.normalize",
@@ -27,6 +27,14 @@ COMPILED_MODULES = (
     "auditor.recognizers.uscc",
     "auditor.loaders.html",
     "auditor.loaders.xlsx",
+    "auditor.checks.linkage",
+    "auditor.recognizers.address",
+    "auditor.recognizers.minority",
+    "auditor.recognizers.names",
+    "auditor.recognizers.otherid",
+    "auditor.recognizers.segments",
+    "auditor.recognizers.sensitive",
+    "auditor.recognizers.surnames",
 )
 
 

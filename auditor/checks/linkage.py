@@ -110,11 +110,12 @@ def scan_people(
         if seg.header is None:
             hits = _detect(seg.text, None, plan_for(None))
         else:
-            hits = cells.get((seg.header, seg.text))
-            if hits is None:
+            cached = cells.get((seg.header, seg.text))
+            if cached is None:
                 if len(cells) >= CELL_CACHE:
                     cells.clear()  # a streamed workbook of a million rows must not be held here
-                hits = cells[(seg.header, seg.text)] = _detect(seg.text, seg.header, plan_for(seg.header))
+                cached = cells[(seg.header, seg.text)] = _detect(seg.text, seg.header, plan_for(seg.header))
+            hits = cached
         block = seg.block
         for mention in hits.names:
             start, end = seg.to_block(mention.start), seg.to_block(mention.end - 1) + 1
@@ -125,17 +126,17 @@ def scan_people(
                 person = Person(block, start, end, mention, position)
                 scan.people.append(person)
                 _record(scan.records, key).people.append(person)
-        for hit in hits.sensitive:
-            record(block, seg.to_block(hit.start)).sensitive.add(hit.category)
-        for hit in hits.addresses:
-            start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
+        for sensitive in hits.sensitive:
+            record(block, seg.to_block(sensitive.start)).sensitive.add(sensitive.category)
+        for address in hits.addresses:
+            start, end = seg.to_block(address.start), seg.to_block(address.end - 1) + 1
             scan.addresses.append((block, start, end))
             found = record(block, start)
             found.address = True
             found.links.add("ADDRESS")
-        for hit in hits.other_ids:
-            start, end = seg.to_block(hit.start), seg.to_block(hit.end - 1) + 1
-            scan.other_ids.append((block, OtherIdHit(start, end, hit.value, hit.kind)))
+        for other in hits.other_ids:
+            start, end = seg.to_block(other.start), seg.to_block(other.end - 1) + 1
+            scan.other_ids.append((block, OtherIdHit(start, end, other.value, other.kind)))
             record(block, start).links.add("OTHER_ID")
     return scan
 

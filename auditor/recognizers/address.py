@@ -33,7 +33,7 @@ class AddressHit:
 
 @lru_cache(maxsize=512)
 def is_address_header(header: str | None) -> bool:
-    return bool(header) and _ADDRESS_HEADER.search(header) is not None
+    return header is not None and _ADDRESS_HEADER.search(header) is not None
 
 
 def cell_address(text: str, header: str | None, offset: int = 0) -> AddressHit | None:

@@ -401,10 +401,10 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
 
     for m in masked:
         take(m.start, m.end)
-    for m in _TITLES.finditer(text, lo, hi):
-        take(*m.span())  # 主任, 书记 … are never part of a name
-    for m in ROLE_LIST.finditer(text, lo, hi):
-        take(*m.span("names"))  # people listed in their role
+    for title_match in _TITLES.finditer(text, lo, hi):
+        take(*title_match.span())  # 主任, 书记 … are never part of a name
+    for role_match in ROLE_LIST.finditer(text, lo, hi):
+        take(*role_match.span("names"))  # people listed in their role
     found: list[NameMention] = list(masked)
 
     def add(s: int, e: int, source: str, score: float) -> None:
@@ -420,13 +420,17 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
     for s, e in _enumerations(text, lo, hi, data):
         add(s, e, "enumeration", 2.0)
     for s, labelled in _slot_starts(text, lo, hi):
-        e = _slot_extent(text, s, hi, data, labelled)
-        if e is not None and not _trap(text, s, e, data, lexicon=not labelled, given=not labelled) and free(s, e):
-            add(s, e, "context", 1.5)
-    for m in _TOKEN.finditer(text, lo, hi):
-        token = m.group()
+        slot_end = _slot_extent(text, s, hi, data, labelled)
+        if (
+            slot_end is not None
+            and not _trap(text, s, slot_end, data, lexicon=not labelled, given=not labelled)
+            and free(s, slot_end)
+        ):
+            add(s, slot_end, "context", 1.5)
+    for token_match in _TOKEN.finditer(text, lo, hi):
+        token = token_match.group()
         if not _INTERPUNCT_SET.isdisjoint(token) and is_interpunct_name(token):
-            add(m.start(), m.end(), "context", 1.5)
+            add(token_match.start(), token_match.end(), "context", 1.5)
     for s, e in _suffix_cued(text, lo, hi, data):
         add(s, e, "context", 1.5)
     for match in data.surname_start.finditer(text, lo, hi):

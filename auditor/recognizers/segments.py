@@ -406,7 +406,12 @@ def _delimited_block(block: Block, fmt: str, keep: _Keep) -> Iterator[Segment]:
 
 def _columns_to_read(cells: int, by_index: dict[int, str | None], keep: _Keep) -> list[int]:
     """Columns after the first worth reading in a plain record line: wanted, unlabelled, or unknown yet."""
-    return [i for i in range(1, cells) if i not in by_index or by_index[i] is None or keep[by_index[i]]]
+    wanted = []
+    for index in range(1, cells):
+        header = by_index.get(index)  # None: not seen yet, or unlabelled
+        if header is None or keep[header]:
+            wanted.append(index)
+    return wanted
 
 
 def _cell(block: Block, cell: str, offset: int, header: str | None, keep: _Keep) -> Segment | None:
