@@ -135,11 +135,17 @@ class Scanner:
             return FileResult(target.display, None, None, "skipped", excluded)
         if target.path is not None and is_sidecar(target.path):
             return FileResult(target.display, None, None, "skipped", "工作流程记录（附属文件）(workflow sidecar)")
-        fmt = "txt" if target.path is None else format_of(target.path)
-        if fmt is None and target.path is not None:
-            if target.explicit or target.path.suffix.lower() in UNREADABLE_DOCUMENTS:
-                return self._error(target, None, None, _unsupported_message(target.path))
-            return FileResult(target.display, None, None, "skipped", "不是支持的文档格式 (not a supported document)")
+        if target.path is None:
+            fmt = "txt"  # standard input reads as text
+        else:
+            found = format_of(target.path)
+            if found is None:
+                if target.explicit or target.path.suffix.lower() in UNREADABLE_DOCUMENTS:
+                    return self._error(target, None, None, _unsupported_message(target.path))
+                return FileResult(
+                    target.display, None, None, "skipped", "不是支持的文档格式 (not a supported document)"
+                )
+            fmt = found
         try:
             data = _read(target)
         except OSError as exc:

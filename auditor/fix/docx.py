@@ -24,7 +24,7 @@ from typing import Any
 from auditor.fix.base import Fixed, FixError
 from auditor.fix.changelog import Change
 from auditor.fix.masks import MASK, WIDE_MASK
-from auditor.fix.plan import KeepRule, Mask, Planner, TextUnit, apply_to_pieces, merge_overlaps
+from auditor.fix.plan import HeaderAt, KeepRule, Mask, Planner, TextUnit, apply_to_pieces, merge_overlaps
 from auditor.loaders.errors import reason
 from auditor.model import Block
 
@@ -156,6 +156,11 @@ def _occurrences(spans: list[str], bounded: bool) -> re.Pattern[str]:
     return re.compile(f"(?<![{_BOUNDARY}])(?:{alternatives})(?![{_BOUNDARY}])")
 
 
+def _same_header(header: str | None) -> HeaderAt:
+    """``header_at`` for a unit whose every offset lies under one column header (or none)."""
+    return lambda _offset: header
+
+
 def fix_docx(
     data: bytes, planned: list[tuple[Block, list[Mask]]], planner: Planner, keep: KeepRule | None = None
 ) -> Fixed:
@@ -168,7 +173,7 @@ def fix_docx(
     if planned:
         changes += _apply_loader_masks(package, planned)
     for unit in package.units:
-        masks = planner.masks(TextUnit(unit.text, lambda _, h=unit.header: h, unit.in_table, unit.hidden))
+        masks = planner.masks(TextUnit(unit.text, _same_header(unit.header), unit.in_table, unit.hidden))
         if keep is not None:
             masks = [m for m in masks if not keep.swept(unit.location, m)]
         if masks and package.apply(unit, masks):

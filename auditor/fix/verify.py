@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -110,7 +110,7 @@ def _aligned_problems(before: str, after: str, spans: list[tuple[int, int]]) -> 
     return problems
 
 
-def _map_start(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> int:
+def _map_start(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int) -> int:
     for tag, i1, i2, j1, _ in opcodes:
         if i1 == pos:
             return j1
@@ -119,7 +119,7 @@ def _map_start(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> int:
     return opcodes[-1][4]
 
 
-def _map_end(opcodes: list[tuple[str, int, int, int, int]], pos: int) -> int:
+def _map_end(opcodes: Sequence[tuple[str, int, int, int, int]], pos: int) -> int:
     for tag, i1, i2, j1, j2 in reversed(opcodes):
         if i2 == pos:
             return j2

@@ -123,7 +123,7 @@ def _fix_comment_block(workbook: Any, block: Block, masks: list[Mask], planner: 
     except (KeyError, ValueError):
         cell = None
     comment = cell.comment if cell is not None else None
-    if comment is None:
+    if cell is None or comment is None:
         changes += [Change.of(m, where, NOT_FOUND, applied=False) for m in masks]
         return False
     if comment.text != block.text:
@@ -238,7 +238,7 @@ def _fix_headers(sheet: Any, planner: Planner, changes: list[Change], swept: Swe
         for side in ("left", "center", "right"):
             part = getattr(header, side, None) if header is not None else None
             text = getattr(part, "text", None)
-            if not text:
+            if part is None or not text:
                 continue
             where = {"sheet": sheet.title, "part": "header" if "Header" in name else "footer"}
             masks = _sweep(text, where, planner, swept)

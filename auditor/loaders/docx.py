@@ -26,7 +26,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships
@@ -233,7 +233,7 @@ def load_docx(path: Path, fmt: str, data: bytes) -> Document:
     return Document(path=str(path), format=fmt, blocks=blocks)
 
 
-def raise_missing(part: str) -> None:
+def raise_missing(part: str) -> NoReturn:
     raise LoadError(f"Word 文档缺少正文部分 {part}，文件不完整 (docx without its main document part)")
 
 

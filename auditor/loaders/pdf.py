@@ -154,7 +154,7 @@ def _install_bounded_zlib() -> None:
     pdftypes.decompress_corrupted = decompress_corrupted
     pdftypes.lzwdecode = lzwdecode
     if not issubclass(pdfinterp.PDFContentParser, _Budgeted):
-        pdfinterp.PDFContentParser = type(  # type: ignore[misc]
+        pdfinterp.PDFContentParser = type(  # type: ignore[misc,assignment]
             "BudgetedContentParser", (_Budgeted, pdfinterp.PDFContentParser), {}
         )
     _install_in_place_tokens()

@@ -133,7 +133,7 @@ def _name_blocks(book: Any) -> Iterator[Block]:
         value = getattr(result, "value", None) if result is not None else None
         text = value if isinstance(value, str) else cell_text(value) if isinstance(value, float) else ""
         text = text or (getattr(result, "text", "") or "")
-        if not text.strip() or getattr(name, "builtin", 0):
+        if not text.strip() or getattr(name, "builtin", False):
             continue
         location: dict[str, Any] = {"part": "defined-name", "field": name.name}
         if 0 <= getattr(name, "scope", -1) < book.nsheets:

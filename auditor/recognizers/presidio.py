@@ -22,6 +22,7 @@ class _DetectorRecognizer(EntityRecognizer):
 
     ENTITY = ""
     NAME = ""
+    name: str  # set by EntityRecognizer.__init__, which does not annotate it
 
     def __init__(self, policy: Policy | None = None, supported_language: str = "zh") -> None:
         self._detector = Detector(policy)
@@ -130,7 +131,7 @@ def _blank_zh_engine_class():
         def load(self) -> None:
             nlp = spacy.blank("zh")
             nlp.max_length = 5_000_000
-            self.nlp = {"zh": nlp}
+            self.nlp = {"zh": nlp}  # type: ignore[assignment]  # SpacyNlpEngine declares it None until loaded
 
     return _BlankZh
 

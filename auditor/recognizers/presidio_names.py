@@ -24,6 +24,7 @@ class _TextRecognizer(EntityRecognizer):
 
     ENTITY = ""
     NAME = ""
+    name: str  # set by EntityRecognizer.__init__, which does not annotate it
 
     def __init__(self, supported_language: str = "zh") -> None:
         super().__init__(supported_entities=[self.ENTITY], name=self.NAME, supported_language=supported_language)

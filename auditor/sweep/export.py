@@ -89,9 +89,9 @@ def write_json(out: TextIO, store: Store, run: Run, units: UnitMap, since_last: 
     """The SPEC §5 document of the run plus ``sweep``; with ``since_last`` only new findings are listed."""
     out.write('{"schema_version":1,"tool":{"name":"auditor","version":' + dump(__version__) + '},"files":[')
     files = 0
-    for row in store.run_files(run.id):
+    for file_row in store.run_files(run.id):
         out.write("," if files else "")
-        item = {k: row[k] for k in ("path", "format", "sha256", "status", "error", "findings")}
+        item = {k: file_row[k] for k in ("path", "format", "sha256", "status", "error", "findings")}
         out.write(dump(item))
         files += 1
     out.write('],"findings":[')

@@ -9,7 +9,7 @@ colon, which keeps prose such as "经镇政府审核：…" out.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from auditor.model import Block, Document
@@ -68,9 +68,15 @@ def _name_ok(name: str) -> bool:
     return len(name) <= (20 if name.isascii() else limit)
 
 
+def _skipped(text: str, start: int, end: int) -> int:
+    """Past the spaces, underlines and quotes at ``start`` (_SKIP_RE matches the empty string too)."""
+    skip = _SKIP_RE.match(text, start, end)
+    return skip.end() if skip is not None else start
+
+
 def _names_in(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], bool]:
     """Names in text[start:end]; the flag is False when the value is text, not a name."""
-    pos = _SKIP_RE.match(text, start, end).end()
+    pos = _skipped(text, start, end)
     match = _NAME_RE.match(text, pos, end)
     if not match:
         rest = text[pos:end].strip(" \t\u3000、，,；;|/／")
@@ -120,7 +126,7 @@ def _same_record(a: Block, b: Block) -> bool:
         return False
 
 
-def _name_in_next_block(entries: list[Entry], blocks: list[Block], index: int) -> list[Entry]:
+def _name_in_next_block(entries: list[Entry], blocks: Sequence[Block], index: int) -> list[Entry]:
     """Spreadsheet or HTML footers put the name in the next cell: 撰稿： | 张三."""
     last = entries[-1]
     block = blocks[index]
