@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from auditor.recognizers.address import cell_address, text_addresses
 from auditor.recognizers.minority import is_dai_name, is_interpunct_name, is_tibetan_name, minority_name
-from auditor.recognizers.names import cell_names, header_kind, is_masked_name, mask_name, text_names
+from auditor.recognizers.names import (
+    _GIVEN_CHARS,
+    _NOT_GIVEN,
+    cell_names,
+    header_kind,
+    is_masked_name,
+    mask_name,
+    text_names,
+)
 from auditor.recognizers.otherid import cell_other_ids, mask_other_id, text_other_ids
 from auditor.recognizers.segments import decode_json_string
 from auditor.recognizers.sensitive import cell_sensitive, text_sensitive
@@ -169,6 +177,23 @@ def test_minority_patterns() -> None:
     assert is_tibetan_name("扎西") and is_tibetan_name("次仁旺堆") and not is_tibetan_name("扎实")
     assert is_interpunct_name("阿依古丽·买买提") and not is_interpunct_name("中国·云南")
     assert minority_name("阿普") and not minority_name("阿姨")
+
+
+@example("王芳华", 0)
+@example("王的华", 1)
+@example("A王芳", 1)
+@given(st.text(alphabet="王芳华的了是，。A1 \u3400\u9fff\u4e00\u4dbf\u9fa5\u33ff\ua000", max_size=5), st.integers(0, 5))
+def test_given_chars_is_the_per_character_test(text: str, start: int) -> None:
+    # _GIVEN_CHARS reads up to two characters that may be a given name: CJK and not a function word
+    start = min(start, len(text))
+    match = _GIVEN_CHARS.match(text, start)
+    count = 0
+    while count < 2 and start + count < len(text):
+        char = text[start + count]
+        if not ("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf") or char in _NOT_GIVEN:
+            break
+        count += 1
+    assert (match.end() - start if match else 0) == count
 
 
 @settings(max_examples=50, deadline=None)

@@ -17,6 +17,7 @@ def _words(text: str) -> list[str]:
 
 
 DAI_PREFIXES = ("康朗", "岩", "玉", "波", "咪", "召", "刀", "喃", "依")
+_DAI_FIRST = frozenset(prefix[0] for prefix in DAI_PREFIXES)
 DAI_SYLLABLES = frozenset("罕温光香应叫尖腊恩燕皎旺龙坎章拉甩庄补涛乱糯南帕丙砍论嫩胆叶所扁")
 # Tibetan (迪庆): 2- or 4-character names built from these syllables.
 TIBETAN_SYLLABLES = frozenset(
@@ -50,11 +51,15 @@ def is_interpunct_name(token: str) -> bool:
 
 def is_dai_name(token: str) -> bool:
     """岩罕, 玉香旺, 波岩温, 康朗坎: a Dai prefix followed by 1–2 name syllables."""
+    if token[:1] not in _DAI_FIRST:
+        return False  # most tokens: one set test instead of a slice per prefix
     for prefix in DAI_PREFIXES:
+        if not token.startswith(prefix):
+            continue
         rest = token[len(prefix) :]
-        if prefix in ("波", "咪") and token.startswith(prefix) and 2 <= len(rest) <= 3 and is_dai_name(rest):
+        if prefix in ("波", "咪") and 2 <= len(rest) <= 3 and is_dai_name(rest):
             return True  # teknonyms: 波/咪 + the child's name (波岩温, 咪玉香)
-        if token.startswith(prefix) and 1 <= len(rest) <= 2:
+        if 1 <= len(rest) <= 2:
             if len(rest) == 2:
                 return all(c in DAI_SYLLABLES for c in rest)
             return rest in DAI_SYLLABLES or prefix in ("康朗", "岩", "玉")

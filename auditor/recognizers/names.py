@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from auditor.recognizers.minority import INTERPUNCT, is_interpunct_name, minority_name
-from auditor.recognizers.surnames import NameData, name_data
+from auditor.recognizers.surnames import UNKNOWN_CHAR_SCORE, NameData, name_data
 
 
 def _words(text: str) -> list[str]:
@@ -119,6 +119,10 @@ _TITLES = re.compile(rf"{OFFICIAL_TITLES}|校长|队长")
 _PLACE_AHEAD = re.compile(rf"[{CJK}]?(?:村|社区|湾|营|庄|寨|坝|箐|冲|镇|乡)(?!长|民|干部)")
 _ADDRESS_AFTER = re.compile(r"\d+\s*(?:栋|幢|号|单元|室|组|社)")
 _UNIT_AFTER_NUMBER = frozenset("年月日时号元岁户人个次期级组栋室天周名位项批")
+# Up to two characters that may follow a surname as its given name: CJK, none of _NOT_GIVEN. One
+# match tells which of the two lengths can be a given name, instead of a test per character.
+_GIVEN_CHARS = re.compile(rf"(?:(?![{''.join(sorted(_NOT_GIVEN))}])[{CJK}]){{1,2}}")
+_INTERPUNCT_ANY = re.compile(f"[{INTERPUNCT}]")
 
 
 class NameMention(NamedTuple):
@@ -242,9 +246,12 @@ def _is_cjk(ch: str) -> bool:
 
 def _left_ok(text: str, start: int, lo: int) -> float:
     """Bonus for what precedes a candidate: start/punctuation 0.5, a cue character 0.3, else -0.7."""
-    if start <= lo or not _is_cjk(text[start - 1]):
+    if start <= lo:
         return 0.5
-    return 0.3 if text[start - 1] in LEFT_CUE else -0.7
+    before = text[start - 1]
+    if not ("\u4e00" <= before <= "\u9fff" or "\u3400" <= before <= "\u4dbf"):  # _is_cjk, called per surname
+        return 0.5
+    return 0.3 if before in LEFT_CUE else -0.7
 
 
 def _right_ok(text: str, end: int, hi: int, data: NameData | None = None) -> float | None:
@@ -253,13 +260,16 @@ def _right_ok(text: str, end: int, hi: int, data: NameData | None = None) -> flo
     Punctuation or a title (书记) 0.5; a cue character (等, 的, 同志 …) 0.3; the start of a
     common word (介绍, 代领) 0.2; any other character -0.4 (with ``data``) or impossible.
     """
-    if end >= hi or not _is_cjk(text[end]):
+    if end >= hi:
+        return 0.5
+    after = text[end]
+    if not ("\u4e00" <= after <= "\u9fff" or "\u3400" <= after <= "\u4dbf"):  # _is_cjk, called per candidate
         return 0.5
     if _TITLES.match(text, end, hi):
         return 0.5
-    if text[end] in _PLACE_CHARS or _PLACE_AHEAD.match(text, end, hi):
+    if after in _PLACE_CHARS or _PLACE_AHEAD.match(text, end, hi):
         return None  # 张|家村, 白石|岩村: the candidate is the head of a place name
-    if text[end] in RIGHT_CUE:
+    if after in RIGHT_CUE:
         return 0.3
     if data is None:
         return None
@@ -311,22 +321,23 @@ def _surname_candidates(
     if start > lo and text[start - 1].isdigit() and text[start] in _UNIT_AFTER_NUMBER:
         return out  # 2023年新增, 3号楼: a unit after a number, not a surname
     left = _left_ok(text, start, lo)
+    given_score = data.given.get  # data.char_score without a method call per character
     for surname in data.surnames_at(text, start):
         if strict and surname.kind == "weak":
             continue  # 和, 于, 向 …: function words first, surnames only with context
         given_start = start + len(surname.text)
+        given_chars = _GIVEN_CHARS.match(text, given_start, hi)
+        if given_chars is None:
+            continue
         options = []
-        for size in (2, 1):
+        for size in (2, 1) if given_chars.end() - given_start == 2 else (1,):
             end = given_start + size
-            given = text[given_start:end]
-            if end > hi or not all(_is_cjk(c) and c not in _NOT_GIVEN for c in given):
-                continue
             right = _right_ok(text, end, hi, data)
-            if right is None or _ADDRESS_AFTER.match(text, end, hi):
-                continue
-            chars = [data.char_score(c) for c in given]
-            if (strict and min(chars) < -2.0) or (left < 0 and right < 0.5):
+            if right is None or (left < 0 and right < 0.5) or _ADDRESS_AFTER.match(text, end, hi):
                 continue  # inside running text on both sides: 名单予以, not a name
+            chars = [given_score(c, UNKNOWN_CHAR_SCORE) for c in text[given_start:end]]
+            if strict and min(chars) < -2.0:
+                continue  # a character rarely part of a name
             score = surname.prior + sum(chars) / len(chars) + left + right
             penalty = 0.0
             if text[end - 1 : end + 1] in data.common:
@@ -340,7 +351,8 @@ def _surname_candidates(
         if options:
             _, end, score = max(options)
             out.append((end, score))
-    out.sort(key=lambda o: -o[1])
+    if len(out) > 1:
+        out.sort(key=lambda o: -o[1])
     return out
 
 
@@ -427,16 +439,17 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
             and free(s, slot_end)
         ):
             add(s, slot_end, "context", 1.5)
-    for token_match in _TOKEN.finditer(text, lo, hi):
-        token = token_match.group()
-        if not _INTERPUNCT_SET.isdisjoint(token) and is_interpunct_name(token):
-            add(token_match.start(), token_match.end(), "context", 1.5)
+    if _INTERPUNCT_ANY.search(text, lo, hi) is not None:  # 阿依古丽·买买提; most texts have no middle dot
+        for token_match in _TOKEN.finditer(text, lo, hi):
+            token = token_match.group()
+            if not _INTERPUNCT_SET.isdisjoint(token) and is_interpunct_name(token):
+                add(token_match.start(), token_match.end(), "context", 1.5)
     for s, e in _suffix_cued(text, lo, hi, data):
         add(s, e, "context", 1.5)
     for match in data.surname_start.finditer(text, lo, hi):
         i = match.start()
-        if not free(i, i + 1):
-            continue
+        if taken[i - lo]:
+            continue  # free(i, i + 1), without the call: i lies in [lo, hi)
         for end, score in _surname_candidates(text, i, lo, hi, data):
             if score >= THRESHOLD and not _trap(text, i, end, data):
                 add(i, end, "surname", score)
