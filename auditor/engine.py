@@ -29,7 +29,7 @@ from auditor.recognizers.detect import Detector
 from auditor.rules import Rule, load_rules
 from auditor.selection import enabled_codes
 from auditor.suppress import apply_suppressions
-from auditor.workflow import WorkflowSettings, check_workflow, is_sidecar, signoff_spans
+from auditor.workflow import SignoffLine, WorkflowSettings, check_workflow, is_sidecar, signoff_lines, signoff_spans
 
 # Document formats a disclosure may come in that this version cannot read yet:
 # reported as E001 rather than passed silently.
@@ -105,6 +105,8 @@ class Scanner:
         ]
         self.fingerprint_key = self.config.key_bytes()  # the environment is read once, not per file
         self.people_enabled = not self.enabled.isdisjoint(PEOPLE_SCAN_RULES)
+        # Sign-off lines name staff the people checks skip and are the workflow record a document carries.
+        self.signoff_needed = self.people_enabled or any(code.startswith("W") for code in self.enabled)
         self.allow_paths = PathAllowlist.from_config(self.config)
 
     def maker(self, display: str) -> FindingMaker:
@@ -168,10 +170,12 @@ class Scanner:
         make = self.maker(target.display)
         detections = list(iter_detections(document, self.detector))
         findings = check_privacy(document, self.detector, make, self.enabled, detections)
+        # Found once for both of their readers: the search over the whole text is most of their cost.
+        signoff = signoff_lines(document) if self.signoff_needed else []
         if self.people_enabled:
-            findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document)))
+            findings.extend(check_people(document, detections, make, self.enabled, signoff_spans(document, signoff)))
         for extra in self.extra_checks:
-            findings.extend(f for f in extra(self, document, target, make) if f.rule_id in self.enabled)
+            findings.extend(f for f in extra(self, document, target, make, signoff) if f.rule_id in self.enabled)
         return findings
 
     def filter(self, result: FileResult, document: Document, data: bytes) -> FileResult:
@@ -191,7 +195,7 @@ class Scanner:
         return result
 
 
-ExtraCheck = Callable[[Scanner, Document, Target, FindingMaker], list[Finding]]
+ExtraCheck = Callable[[Scanner, Document, Target, FindingMaker, list[SignoffLine]], list[Finding]]
 
 
 def _extra_checks() -> list[tuple[str, ExtraCheck]]:
@@ -203,13 +207,17 @@ def _extra_checks() -> list[tuple[str, ExtraCheck]]:
     return [("W", _workflow_check), ("R", _annual_report_check)]
 
 
-def _workflow_check(scanner: Scanner, document: Document, target: Target, make: FindingMaker) -> list[Finding]:
+def _workflow_check(
+    scanner: Scanner, document: Document, target: Target, make: FindingMaker, signoff: list[SignoffLine]
+) -> list[Finding]:
     if target.path is None:
         return []  # stdin has no sidecar and no file hash to compare
-    return check_workflow(target.path, document, make, scanner.workflow)
+    return check_workflow(target.path, document, make, scanner.workflow, signoff)
 
 
-def _annual_report_check(scanner: Scanner, document: Document, target: Target, make: FindingMaker) -> list[Finding]:
+def _annual_report_check(
+    scanner: Scanner, document: Document, target: Target, make: FindingMaker, signoff: list[SignoffLine]
+) -> list[Finding]:
     # Imported on first use: the annual-report parsers cost every worker 26 ms to import (60 ms
     # where bytecode is not cached), which a scan without an R rule (``--select P1``) never calls.
     from auditor.checks.annual_report import check_annual_report

@@ -545,6 +545,22 @@ def test_signoff_spans_cover_exactly_the_names():
     assert signoff_spans(text_doc("经镇政府审核：同意\n校对：本公示经反复核实无误后予以公布\n")) == []
 
 
+def test_a_scan_finds_the_signoff_lines_once_for_both_readers(tmp_path, monkeypatch):
+    # The people checks (names to skip) and the workflow check (the embedded record) share one search.
+    import auditor.engine as engine
+    from auditor.config import Config
+
+    doc = tmp_path / "公示.txt"
+    doc.write_text(f"低保户：张三华，身份证号 530102199001011234\n{GOOD}\n", encoding="utf-8")
+    calls = []
+    real = engine.signoff_lines
+    monkeypatch.setattr(engine, "signoff_lines", lambda document: calls.append(document) or real(document))
+    report = engine.scan_paths([str(doc)], config=Config())
+    assert len(calls) == 1
+    assert not [f for f in report.findings if f.rule_id.startswith("W")]  # the embedded chain was read
+    assert [f.evidence for f in report.findings if f.rule_id == "P131"] == ["张**"]  # the people checks ran
+
+
 def test_gb18030_document_with_signoff(tmp_path, rules):
     doc = tmp_path / "公示.txt"
     doc.write_bytes(f"公示\n{GOOD}\n".encode("gb18030"))

@@ -16,7 +16,7 @@ from auditor.model import Document, Finding
 from auditor.workflow.chain import Chain, ChainStep
 from auditor.workflow.record import SIDECAR_SUFFIXES, find_sidecars, is_sidecar, load_sidecar
 from auditor.workflow.settings import WorkflowSettings
-from auditor.workflow.signoff import embedded_chain
+from auditor.workflow.signoff import SignoffLine, embedded_chain
 from auditor.workflow.steps import (
     SLOT_LABELS_EN,
     SLOT_LABELS_ZH,
@@ -45,9 +45,16 @@ def file_sha256(path: Path) -> str | None:
 
 
 def check_workflow(
-    path: Path, document: Document | None, make: FindingMaker, settings: WorkflowSettings
+    path: Path,
+    document: Document | None,
+    make: FindingMaker,
+    settings: WorkflowSettings,
+    signoff: list[SignoffLine] | None = None,
 ) -> list[Finding]:
-    """All workflow findings for one document file (none for a sidecar itself)."""
+    """All workflow findings for one document file (none for a sidecar itself).
+
+    ``signoff``: the document's sign-off lines when the caller has found them already.
+    """
     path = path if isinstance(path, Path) else Path(path)
     if is_sidecar(path):
         return []
@@ -75,7 +82,7 @@ def check_workflow(
         if chain is not None:
             findings.extend(check_chain(chain, make, settings, path))
         return findings
-    chain = embedded_chain(document) if document is not None else None
+    chain = embedded_chain(document, signoff) if document is not None else None
     if chain is not None:
         return check_chain(chain, make, settings, path)
     names = "/".join(SIDECAR_SUFFIXES)

@@ -169,9 +169,13 @@ def signoff_lines(document: Document) -> list[SignoffLine]:
     return found
 
 
-def signoff_spans(document: Document) -> list[tuple[Block, int, int]]:
-    """Character spans of sign-off names: staff in an official role, never privacy findings."""
-    return [(e.block, s, t) for line in signoff_lines(document) for e in line.entries for s, t in e.names]
+def signoff_spans(document: Document, lines: list[SignoffLine] | None = None) -> list[tuple[Block, int, int]]:
+    """Character spans of sign-off names: staff in an official role, never privacy findings.
+
+    ``lines``: the document's :func:`signoff_lines` when the caller has them already.
+    """
+    found = signoff_lines(document) if lines is None else lines
+    return [(e.block, s, t) for line in found for e in line.entries for s, t in e.names]
 
 
 def _groups(lines: list[SignoffLine], document: Document) -> list[list[SignoffLine]]:
@@ -199,13 +203,14 @@ def _signature(group: list[SignoffLine]) -> tuple[tuple[str, tuple[str, ...]], .
     return tuple((e.role, tuple(person_key(p) for p in e.persons())) for line in group for e in line.entries)
 
 
-def embedded_chain(document: Document) -> Chain | None:
+def embedded_chain(document: Document, signoff: list[SignoffLine] | None = None) -> Chain | None:
     """The chain the sign-off lines describe, in text order; None when there are none.
 
     A block repeated verbatim (the same footer on every page) counts once. Lines with
-    only non-step roles (责任编辑, 作者) are not a workflow record.
+    only non-step roles (责任编辑, 作者) are not a workflow record. ``signoff``: the
+    document's :func:`signoff_lines` when the caller has them already.
     """
-    lines = signoff_lines(document)
+    lines = signoff_lines(document) if signoff is None else signoff
     steps: list[ChainStep] = []
     reviews: list[ChainStep] = []
     seen: set[tuple[tuple[str, tuple[str, ...]], ...]] = set()
