@@ -169,13 +169,13 @@ def signoff_lines(document: Document) -> list[SignoffLine]:
     return found
 
 
-def signoff_spans(document: Document, lines: list[SignoffLine] | None = None) -> list[tuple[Block, int, int]]:
+def signoff_spans(document: Document, signoff: list[SignoffLine] | None = None) -> list[tuple[Block, int, int]]:
     """Character spans of sign-off names: staff in an official role, never privacy findings.
 
-    ``lines``: the document's :func:`signoff_lines` when the caller has them already.
+    ``signoff``: the document's :func:`signoff_lines` when the caller has them already.
     """
-    found = signoff_lines(document) if lines is None else lines
-    return [(e.block, s, t) for line in found for e in line.entries for s, t in e.names]
+    lines = signoff_lines(document) if signoff is None else signoff
+    return [(e.block, s, t) for line in lines for e in line.entries for s, t in e.names]
 
 
 def _groups(lines: list[SignoffLine], document: Document) -> list[list[SignoffLine]]:
