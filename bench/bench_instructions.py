@@ -18,8 +18,6 @@ Needs valgrind (Debian package ``valgrind``). Prints numbers; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import compileall
-import importlib.util
 import os
 import re
 import shutil
@@ -28,7 +26,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import bench_scan  # beside this file; importing it decides which auditor is counted
+
 IDENTIFIER_RULES = "P101,P102,P103,P111,P112,P121,P161,E001"
 DEFAULT_CORPUS = Path("/tmp/bench-mixed/baisha")
 # The scan the child runs: scan_paths in this process (jobs=1), rules selected or the defaults.
@@ -45,23 +44,11 @@ _COLLECTED = re.compile(r"Collected : (\d+)")
 
 
 def child_environment() -> dict[str, str]:
-    """The child imports what bench_scan would: an installed build, else this tree."""
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    if importlib.util.find_spec("auditor") is None:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
-    return env
-
-
-def write_bytecode(env: dict[str, str]) -> None:
-    """As an installed copy has: otherwise the count includes compiling every module from source."""
-    found = subprocess.run(
-        [sys.executable, "-c", "import auditor, os; print(os.path.dirname(auditor.__file__))"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    """The child imports the package bench_scan times (an installed build, else this tree)."""
+    where = str(bench_scan.package_dir().parent)
+    return dict(
+        os.environ, PYTHONHASHSEED="0", PYTHONPATH=os.pathsep.join(filter(None, [where, os.environ.get("PYTHONPATH")]))
     )
-    compileall.compile_dir(found.stdout.strip(), quiet=1)
 
 
 def count(corpus: str, select: str, env: dict[str, str]) -> tuple[int, int]:
@@ -98,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.corpus} is not a folder: run bench/bench_scan.py --profile mixed first")
 
     env = child_environment()
-    write_bytecode(env)
+    bench_scan.compile_package()  # as an installed copy has: else the count includes compiling every module
     total, findings = count(str(args.corpus), args.select, env)
     start_up, _ = count("", args.select, env)
     print(f"corpus       {args.corpus} (rules: {args.select or 'default'}), {findings} findings")
