@@ -154,6 +154,8 @@ def two_cell_book(far: str, tag: str = '<c r="{}" t="inlineStr"><is><t>x</t></is
         ("XFD1048576", '<c r="{}" t="inlineStr"><is><t>x</t></is></c>'),  # both ends of a valid sheet
         ("A2147483647", '<c r="{}"><v>1</v></c>'),  # what the fuzzer made of a row number
         ("xfd1048576", "<c t='n' r = '{}'><v>1</v></c>"),  # spellings calamine reads too
+        ("B99999999999999999999", '<c r="{}"><v>1</v></c>'),  # 20 digits: calamine wraps them into 32 bits
+        ("AAAAAAAAAAAAAAAAAAAAB1", '<c r="{}"><v>1</v></c>'),  # 21 letters: the column wraps the same way
     ],
 )
 def test_values_far_apart_in_a_sheet_are_e001_not_an_abort(far: str, tag: str, tmp_path: Path) -> None:
@@ -180,6 +182,23 @@ def test_the_fuzzed_row_number_in_a_committed_sample_is_e001(tmp_path: Path) -> 
     bad.write_bytes(rewrite_zip(source, renumber))
     result = scan_in_child(bad)
     assert result["status"] == "error" and result["e001"] and "too sparse" in result["error"], result
+
+
+def test_a_long_reference_that_calamine_reads_as_near_is_scanned(scanner: Scanner, tmp_path: Path) -> None:
+    """Leading zeros make a reference long, not far: B00000000000000000002 is B2, and no E001."""
+    path = tmp_path / "zeros.xlsx"
+    path.write_bytes(two_cell_book("B00000000000000000002"))
+    result = scan_one(scanner, path)
+    assert result.status == "scanned", result.error
+
+
+def test_a_forged_reference_is_not_repeated_in_the_e001_message(tmp_path: Path) -> None:
+    """The span in the message stops at the sheet grid: the digits of a reference can be anything, an ID too."""
+    bad = tmp_path / "forged.xlsx"
+    bad.write_bytes(two_cell_book(f"B{ID}"))
+    result = scan_in_child(bad)
+    assert result["status"] == "error" and result["e001"], result
+    assert ID[:17] not in result["error"] and ">1048576" in result["error"], result["error"]
 
 
 def test_a_far_cell_without_a_value_is_still_scanned(scanner: Scanner, tmp_path: Path) -> None:

@@ -42,9 +42,12 @@ _CELL_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 _HIDDEN = b'hidden="'  # the only spelling the tag scan's attribute pattern reads
 MAX_SPARSE_AREA = 10_000_000  # cells of a sheet's bounding box calamine may allocate (~32 bytes each) …
 SPARSE_RATIO = 4  # … or this many per cell the sheet really holds (a dense big sheet is not sparse)
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # the sheet grid of Excel 2007 and later
 # Every spelling calamine reads (any case, either quote, spaces): a cell with a value (not ``/>``), a row.
-_VALUE_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]{1,16})(\d{1,16})["'][^>]*(?<!/)>""")
-_ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d{1,16})["']""")
+# Any number of letters and digits: calamine reads a longer reference too, wrapping it into 32 bits
+# (B99999999999999999999 is row 1,661,992,959), so a bounded pattern let it through to the abort.
+_VALUE_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]+)(\d+)["'][^>]*(?<!/)>""")
+_ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
 # A cell or row reference past column ZZ or row 9999, in the same spellings (no \b: 4x faster,
 # and a stray match only costs the exact count).
 _FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})""")
@@ -299,10 +302,17 @@ def _check_extents(archive: CheckedZip, sheets: list[SheetInfo]) -> None:
         if part.endswith(".xml") and part in archive.NameToInfo and _reaches_far(archive, part):
             rows, cols, cells = _extent(archive, part)
             if rows * cols > max(MAX_SPARSE_AREA, SPARSE_RATIO * cells):
+                rows_at, cols_at = _within_grid(rows, EXCEL_ROWS), _within_grid(cols, EXCEL_COLUMNS)
                 raise LoadError(
-                    f"{part} 的数据分散在 {rows} 行 × {cols} 列的范围内，超过 {MAX_SPARSE_AREA} 个单元格上限，"
-                    f"文件损坏或恶意构造 (sheet values span {rows} x {cols} cells: too sparse to load)"
+                    f"{part} 的数据分散在 {rows_at} 行 × {cols_at} 列的范围内，超过 {MAX_SPARSE_AREA} 个单元格上限，"
+                    f"文件损坏或恶意构造 (sheet values span {rows_at} x {cols_at} cells: too sparse to load)"
                 )
+
+
+def _within_grid(count: int, limit: int) -> str:
+    """A span for the message, capped at the sheet grid's size: a forged reference can be any
+    digits (an ID number, say), and a message never repeats what a file holds beyond that."""
+    return str(count) if count <= limit else f">{limit}"
 
 
 def _reaches_far(archive: CheckedZip, part: str) -> bool:
