@@ -33,6 +33,7 @@ from synth import make_id, minimal_pdf
 from auditor.config import Config
 from auditor.engine import Scanner, Target
 from auditor.loaders import pdf, xlsx
+from auditor.loaders.safety import CheckedZip
 from auditor.model import FileResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,12 +106,15 @@ def scan_in_child(path: Path, address_mb: int = 2048) -> dict[str, Any]:
 # -- xlsx ------------------------------------------------------------------------------
 
 
-def rewrite_zip(source: bytes, change: Any) -> bytes:
-    """The package with ``change(name, data)`` applied to each member, re-zipped with valid CRCs."""
+def rewrite_zip(source: bytes, change: Any, added: dict[str, bytes] | None = None) -> bytes:
+    """The package with ``change(name, data)`` applied to each member and ``added`` members after
+    them, re-zipped with valid CRCs."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             dst.writestr(info.filename, change(info.filename, src.read(info.filename)))
+        for name, data in (added or {}).items():
+            dst.writestr(name, data)
     return out.getvalue()
 
 
@@ -199,6 +203,50 @@ def test_a_forged_reference_is_not_repeated_in_the_e001_message(tmp_path: Path) 
     result = scan_in_child(bad)
     assert result["status"] == "error" and result["e001"], result
     assert ID[:17] not in result["error"] and ">1048576" in result["error"], result["error"]
+
+
+def shared_strings_book(attributes: str, name: str = "xl/sharedStrings.xml") -> bytes:
+    """A workbook whose B2 is shared string 0, an ID, from a table with these ``<sst>`` attributes."""
+    namespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    table = f'<sst xmlns="{namespace}" {attributes}><si><t>{ID}</t></si></sst>'
+    book = two_cell_book("B2", '<c r="{}" t="s"><v>0</v></c>')
+    return rewrite_zip(book, lambda _, data: data, {name: table.encode()})
+
+
+@pytest.mark.parametrize("name", ["xl/sharedStrings.xml", "XL/SHAREDSTRINGS.XML"])  # calamine ignores the case
+def test_a_shared_strings_table_claiming_billions_is_e001_not_an_abort(name: str, tmp_path: Path) -> None:
+    """calamine reserves uniqueCount strings on opening: a 1 KB table claiming four billion asked for 96 GB."""
+    bad = tmp_path / "claims.xlsx"
+    bad.write_bytes(shared_strings_book('uniqueCount="4000000000"', name))
+    result = scan_in_child(bad)
+    assert result["status"] == "error" and result["e001"], result
+    assert "shared strings table" in result["error"] and "4000000000" not in result["error"]
+
+
+@pytest.mark.parametrize("attributes", ['uniqueCount="1"', 'count="4000000000" uniqueCount="1000000"'])
+def test_a_shared_strings_count_within_reason_is_scanned(attributes: str, scanner: Scanner, tmp_path: Path) -> None:
+    """A truthful count, a huge ``count`` (calamine does not read it) or a small lie: the ID is still found."""
+    path = tmp_path / "strings.xlsx"
+    path.write_bytes(shared_strings_book(attributes))
+    result = scan_one(scanner, path)
+    assert result.status == "scanned", result.error
+    assert [f.rule_id for f in result.findings if f.rule_id.startswith("P10")] == ["P101"]
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        b"<sst>" + b" " * ((1 << 20) - 10) + b'<x uniqueCount="4000000000"/></sst>',  # across the first piece's end
+        b'<sst pad="' + b"a" * ((1 << 21) - 20) + b'" uniqueCount="4000000000"></sst>',  # same, in a tag of 2 MB
+    ],
+)
+def test_unique_counts_are_found_in_a_part_read_piece_by_piece(part: bytes) -> None:
+    """A table too big to be kept inflated is read a megabyte at a time; no count escapes between pieces."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", part)
+    checked = CheckedZip(data.getvalue())  # nothing kept: the streamed path
+    assert xlsx._unique_counts(checked, "xl/sharedStrings.xml") == [b"4000000000"]
 
 
 def test_a_far_cell_without_a_value_is_still_scanned(scanner: Scanner, tmp_path: Path) -> None:

@@ -51,6 +51,11 @@ _ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
 # A cell or row reference past column ZZ or row 9999, in the same spellings (no \b: 4x faster,
 # and a stray match only costs the exact count).
 _FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})""")
+# The shared strings table's count of strings, as calamine reads it (digits only) to reserve that many.
+_UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["'](\d+)["']""")
+SHARED_STRINGS = "xl/sharedstrings.xml"  # calamine finds the part by this name in any case
+SHARED_STRINGS_FLOOR = 1_000_000  # strings a table may claim whatever its size (24 MB reserved at most) …
+SHARED_STRING_BYTES = 5  # … or one per this many bytes of the part: the shortest item, <si/>, takes 5
 
 
 def column_index(letters: str) -> int:
@@ -151,6 +156,7 @@ class SheetInfo:
 def load_xlsx(path: Path, fmt: str, data: bytes) -> Document:
     marked: set[str] = set()  # parts that spell hidden=": only those can hide rows or columns
     archive = open_ooxml(data, "xlsx", _HIDDEN, marked)
+    _check_shared_strings(archive)
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
@@ -307,6 +313,43 @@ def _check_extents(archive: CheckedZip, sheets: list[SheetInfo]) -> None:
                     f"{part} 的数据分散在 {rows_at} 行 × {cols_at} 列的范围内，超过 {MAX_SPARSE_AREA} 个单元格上限，"
                     f"文件损坏或恶意构造 (sheet values span {rows_at} x {cols_at} cells: too sparse to load)"
                 )
+
+
+def _check_shared_strings(archive: CheckedZip) -> None:
+    """Refuse a shared strings table that claims more strings than its bytes can hold.
+
+    calamine reserves room for ``uniqueCount`` strings when it opens the workbook, 24 bytes each:
+    a 1 KB table claiming four billion asked for 96 GB and aborted the whole process. A truthful
+    count is at most one string per five bytes of the table; a small lie (up to a million) is let be.
+    """
+    for info in archive.infolist():
+        if info.filename.lower() != SHARED_STRINGS:
+            continue
+        limit = max(SHARED_STRINGS_FLOOR, info.file_size // SHARED_STRING_BYTES)
+        if any(int(count) > limit for count in _unique_counts(archive, info.filename)):
+            raise LoadError(
+                f"{info.filename} 声明的字符串个数远多于其内容，文件损坏或恶意构造 "
+                "(shared strings table claims far more strings than it holds: corrupt or forged)"
+            )
+
+
+def _unique_counts(archive: CheckedZip, part: str) -> list[bytes]:
+    """Every ``uniqueCount`` value in the part, read where it was kept or inflated a piece at a time."""
+    kept = archive.inflated.get(part)
+    if kept is not None:
+        return _UNIQUE_COUNT.findall(kept)
+    found: list[bytes] = []
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<")  # no match holds a "<": all before the last tag's start are whole
+            if cut <= 0:
+                tail = buffer  # still inside the first tag (or text): wait for the next one
+                continue
+            found += _UNIQUE_COUNT.findall(buffer, 0, cut)
+            tail = buffer[cut:]
+    return found + _UNIQUE_COUNT.findall(tail)
 
 
 def _within_grid(count: int, limit: int) -> str:
