@@ -233,6 +233,22 @@ def test_a_shared_strings_count_within_reason_is_scanned(attributes: str, scanne
     assert [f.rule_id for f in result.findings if f.rule_id.startswith("P10")] == ["P101"]
 
 
+def test_a_shared_strings_table_with_a_bad_checksum_is_e001(scanner: Scanner, tmp_path: Path) -> None:
+    """A stored table whose bytes no longer match its CRC passes the safety check (nothing is kept);
+    reading it for its count raised BadZipFile out of the loader (fuzzer, seed 2026, xlsx case 1700)."""
+    stored = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(shared_strings_book('uniqueCount="1"'))) as src,
+        zipfile.ZipFile(stored, "w") as dst,
+    ):
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    bad = tmp_path / "checksum.xlsx"
+    bad.write_bytes(stored.getvalue().replace(ID.encode(), ID[::-1].encode()))  # same length, other bytes
+    message = assert_clean_error(scan_one(scanner, bad), "corrupt zip entry xl/sharedStrings.xml")
+    assert ID[::-1] not in message
+
+
 @pytest.mark.parametrize(
     "part",
     [

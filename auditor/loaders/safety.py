@@ -236,7 +236,7 @@ def _verify_entry(data: bytes, info: zipfile.ZipInfo, marker: bytes = b"") -> tu
                 seen = marker in tail + piece[: len(marker)] or marker in piece
                 tail = piece[-len(marker) :]
     except zlib.error as exc:
-        raise _corrupt_entry(info) from exc
+        raise corrupt_entry(info) from exc
     if produced > info.file_size:
         raise _inflates_beyond(info)
     _refuse_dtd(info, head)
@@ -253,7 +253,7 @@ def _verify_small(raw: memoryview, info: zipfile.ZipInfo, marker: bytes) -> tupl
         else:
             content = zlib.decompressobj(-15).decompress(raw, info.file_size + 1)
     except zlib.error as exc:
-        raise _corrupt_entry(info) from exc
+        raise corrupt_entry(info) from exc
     if len(content) > info.file_size:
         raise _inflates_beyond(info)
     _refuse_dtd(info, content[:XML_HEAD])
@@ -262,7 +262,8 @@ def _verify_small(raw: memoryview, info: zipfile.ZipInfo, marker: bytes) -> tupl
     return seen, content if intact else None
 
 
-def _corrupt_entry(info: zipfile.ZipInfo) -> LoadError:
+def corrupt_entry(info: zipfile.ZipInfo) -> LoadError:
+    """A member that does not inflate, or not to what its header says (a loader reading it again)."""
     return LoadError(f"文件已损坏（zip 条目无法解压）(corrupt zip entry {info.filename})")
 
 

@@ -20,6 +20,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,7 +32,7 @@ from auditor.gcpause import gc_paused
 from auditor.loaders.cells import CellBlock
 from auditor.loaders.errors import LoadError, reason
 from auditor.loaders.ooxml import local, property_blocks, relationships, text_of
-from auditor.loaders.safety import CheckedZip, open_ooxml, parse_xml, read_member
+from auditor.loaders.safety import CheckedZip, corrupt_entry, open_ooxml, parse_xml, read_member
 from auditor.loaders.tables import SCAN_ROWS, detect_header, header_names
 from auditor.model import Block, Document, FixedLocator
 
@@ -326,7 +327,11 @@ def _check_shared_strings(archive: CheckedZip) -> None:
         if info.filename.lower() != SHARED_STRINGS:
             continue
         limit = max(SHARED_STRINGS_FLOOR, info.file_size // SHARED_STRING_BYTES)
-        if any(int(count) > limit for count in _unique_counts(archive, info.filename)):
+        try:
+            counts = _unique_counts(archive, info.filename)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a bad CRC passed the safety check
+            raise corrupt_entry(info) from exc
+        if any(int(count) > limit for count in counts):
             raise LoadError(
                 f"{info.filename} 声明的字符串个数远多于其内容，文件损坏或恶意构造 "
                 "(shared strings table claims far more strings than it holds: corrupt or forged)"
