@@ -35,6 +35,7 @@ from auditor.engine import Scanner, Target
 from auditor.loaders import pdf, xlsx
 from auditor.loaders.safety import CheckedZip
 from auditor.model import FileResult
+from auditor.recognizers.names import text_names
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "corpora" / "formats" / "samples"
@@ -364,6 +365,27 @@ def test_a_table_header_still_names_its_columns(scanner: Scanner, tmp_path: Path
     result = scan_one(scanner, path)
     assert result.status == "scanned"
     assert {f.location.get("field") for f in result.findings if f.rule_id.startswith("P10")} == {"身份证号码"}
+
+
+# -- people checks -----------------------------------------------------------------------
+
+
+def test_context_slots_in_one_long_run_are_read_in_linear_time() -> None:
+    """A cell of 户主… repeated 20,000 times (no break): each slot matched the rest of the run, minutes."""
+    started = time.monotonic()
+    found = text_names("户主王明华" * 20_000)
+    assert len(found) == 20_000 and found[0].value == "王明华"
+    assert time.monotonic() - started < BOUND
+
+
+def test_sign_off_names_repeated_in_one_paragraph_are_skipped_in_linear_time(scanner: Scanner, tmp_path: Path) -> None:
+    """A footer paragraph of 制表人：… repeated: every name found was tested against every sign-off span."""
+    path = tmp_path / "notice.txt"
+    path.write_text("关于发放补贴的通知\n" + "制表人：毛英　" * 32_000 + "\n", encoding="utf-8")
+    started = time.monotonic()
+    result = scan_one(scanner, path)
+    assert result.status == "scanned", result.error
+    assert time.monotonic() - started < BOUND
 
 
 # -- pdf -------------------------------------------------------------------------------

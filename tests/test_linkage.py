@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synth import make_id
 
-from auditor.checks.linkage import check_people
+from auditor.checks.linkage import _merged, _overlaps, check_people
 from auditor.checks.privacy import iter_detections
 from auditor.findings import FindingMaker
 from auditor.loaders import loader_for
@@ -135,3 +135,17 @@ def test_minors_school_data_is_sensitive_for_everyone_in_the_row() -> None:
     findings = people(load("h.csv", text))
     assert [f.rule_id for f in findings if f.rule_id == "P141"] == ["P141", "P141"]
     assert all("未成年人" in f.message for f in findings if f.rule_id == "P141")
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=12),
+    st.integers(0, 70),
+    st.integers(1, 8),
+)
+def test_overlaps_in_merged_spans_is_the_scan_over_all_of_them(
+    spans: list[tuple[int, int]], start: int, size: int
+) -> None:
+    # the bisect over merged spans answers what testing every span answered (sign-off names skipped)
+    spans = [(s, s + n) for s, n in spans]
+    end = start + size
+    assert _overlaps(_merged(spans), start, end) == any(s < end and start < e for s, e in spans)

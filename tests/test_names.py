@@ -7,10 +7,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from auditor.recognizers.address import cell_address, text_addresses
-from auditor.recognizers.minority import is_dai_name, is_interpunct_name, is_tibetan_name, minority_name
+from auditor.recognizers.minority import INTERPUNCT, is_dai_name, is_interpunct_name, is_tibetan_name, minority_name
 from auditor.recognizers.names import (
     _GIVEN_CHARS,
     _NOT_GIVEN,
+    _TOKEN,
+    _SlotToken,
     cell_names,
     header_kind,
     is_masked_name,
@@ -177,6 +179,23 @@ def test_minority_patterns() -> None:
     assert is_tibetan_name("扎西") and is_tibetan_name("次仁旺堆") and not is_tibetan_name("扎实")
     assert is_interpunct_name("阿依古丽·买买提") and not is_interpunct_name("中国·云南")
     assert minority_name("阿普") and not minority_name("阿姨")
+
+
+@given(
+    st.text(alphabet="王明华户主·•：，A ", max_size=40),
+    st.lists(st.integers(0, 40), max_size=12),
+    st.integers(0, 40),
+)
+def test_a_slot_token_is_what_the_token_pattern_matches(text: str, positions: list[int], hi: int) -> None:
+    # _SlotToken remembers the last token: in any order of slots, each answer is the regex's own
+    hi = min(hi, len(text))
+    token = _SlotToken(text, hi)
+    for position in positions:
+        if position >= hi:
+            continue
+        match = _TOKEN.match(text, position, hi)
+        expected = None if match is None else (match.end(), any(dot in match.group() for dot in INTERPUNCT))
+        assert token.at(position) == expected
 
 
 @example("王芳华", 0)

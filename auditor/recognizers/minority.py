@@ -38,6 +38,7 @@ ORDER_NAMES = frozenset(
 )
 INTERPUNCT = "·•・‧"
 _INTERPUNCT_NAME = re.compile(rf"[\u4e00-\u9fff]{{1,8}}(?:[{INTERPUNCT}][\u4e00-\u9fff]{{1,8}}){{1,3}}")
+MAX_INTERPUNCT_NAME = 4 * 8 + 3  # the longest token _INTERPUNCT_NAME matches: four parts of 8 and three dots
 _PLACE_END = re.compile(r"[省市县州区镇乡村国]$")
 
 

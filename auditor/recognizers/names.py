@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from auditor.recognizers.minority import INTERPUNCT, is_interpunct_name, minority_name
+from auditor.recognizers.minority import INTERPUNCT, MAX_INTERPUNCT_NAME, is_interpunct_name, minority_name
 from auditor.recognizers.surnames import UNKNOWN_CHAR_SCORE, NameData, name_data
 
 
@@ -356,25 +356,55 @@ def _surname_candidates(
     return out
 
 
-def _slot_extent(text: str, start: int, hi: int, data: NameData, labelled: bool) -> int | None:
+class _SlotToken:
+    """The CJK token (``_TOKEN``) a context slot starts in, kept for the next slot.
+
+    Slots inside one long run share its end and its last middle dot, so finding them costs one
+    pass over the run, not one per slot: a cell of 户主：… repeated 20,000 times without a break
+    took minutes when every slot matched the rest of the run again.
+    """
+
+    __slots__ = ("end", "hi", "last_dot", "start", "text")
+
+    def __init__(self, text: str, hi: int) -> None:
+        self.text, self.hi = text, hi
+        self.start = self.end = self.last_dot = -1
+
+    def at(self, position: int) -> tuple[int, bool] | None:
+        """(end, whether a middle dot lies in text[position:end]) of the token that
+        ``_TOKEN.match(text, position, hi)`` finds, or None where it finds none."""
+        text = self.text
+        if self.start <= position < self.end:
+            if text[position] in _INTERPUNCT_SET:
+                return None  # a token never starts with its dot
+        else:
+            match = _TOKEN.match(text, position, self.hi)
+            if match is None:
+                return None
+            self.start, self.end = position, match.end()
+            self.last_dot = max(text.rfind(dot, position, self.end) for dot in INTERPUNCT)
+        return self.end, self.last_dot >= position
+
+
+def _slot_extent(text: str, start: int, hi: int, data: NameData, labelled: bool, token: _SlotToken) -> int | None:
     """End of the name that fills a context slot starting at ``start``.
 
     After a label and colon (户主：…) any delimited 2–4 character token is a name; after
     other cues (拟将…, 户主…) the token must read as a surnamed or a minority name.
     """
-    match = _TOKEN.match(text, start, hi)
-    if match is None:
+    found = token.at(start)
+    if found is None:
         return None
-    token = match.group()
-    if not _INTERPUNCT_SET.isdisjoint(token):
-        return match.end() if is_interpunct_name(token) else None
-    if labelled and 2 <= len(token) <= MAX_PLAIN and _name_token_ok(token):
-        return match.end()  # delimited on both sides: the whole token is the name
+    end, dotted = found
+    if dotted:
+        return end if end - start <= MAX_INTERPUNCT_NAME and is_interpunct_name(text[start:end]) else None
+    if labelled and 2 <= end - start <= MAX_PLAIN and _name_token_ok(text[start:end]):
+        return end  # delimited on both sides: the whole token is the name
     best = [c for c in _surname_candidates(text, start, start, hi, data, strict=False) if c[1] >= 0.0]
     if best:
         return best[0][0]
     for size in (4, 3, 2):
-        if size <= len(token) and minority_name(token[:size]):
+        if size <= end - start and minority_name(text[start : start + size]):
             return start + size
     return None
 
@@ -431,8 +461,9 @@ def text_names(text: str, lo: int = 0, hi: int | None = None, data: NameData | N
 
     for s, e in _enumerations(text, lo, hi, data):
         add(s, e, "enumeration", 2.0)
+    slot_token = _SlotToken(text, hi)
     for s, labelled in _slot_starts(text, lo, hi):
-        slot_end = _slot_extent(text, s, hi, data, labelled)
+        slot_end = _slot_extent(text, s, hi, data, labelled, slot_token)
         if (
             slot_end is not None
             and not _trap(text, s, slot_end, data, lexicon=not labelled, given=not labelled)
