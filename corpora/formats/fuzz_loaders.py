@@ -14,9 +14,9 @@ every run and on every machine:
   duplicated slices, truncation, and tokens of the format (quotes for csv,
   ``<td colspan=…>`` for html, brackets for json …);
 - docx / xlsx: the zip is opened and one member is mutated (bytes, or the XML:
-  numbers, attribute values, duplicated / dropped / nested / renamed elements,
-  junk text, namespaces), or the member list itself (dropped, duplicated, renamed
-  members), then re-zipped with valid CRCs so the mutation reaches the XML and
+  numbers, attribute values, declared counts, duplicated / dropped / nested /
+  renamed elements, junk text, namespaces), or the member list itself (dropped,
+  duplicated, renamed members), then re-zipped with valid CRCs so the mutation reaches the XML and
   cell parsers instead of dying on a checksum;
 - pdf: tokens inside object dictionaries (numbers, references, names, filters,
   deep nesting), content streams decoded, mutated as operators and re-encoded
@@ -105,6 +105,8 @@ INTERESTING_NUMBERS = (
     b"0.5",
     b"NaN",
 )
+# What a declared count becomes: past what any reader should reserve, in and beyond 32 and 64 bits.
+HUGE_COUNTS = (b"2147483647", b"2147483648", b"4294967295", b"4294967296", b"99999999999999999999")
 INTERESTING_STRINGS = (
     b"",
     b" ",
@@ -357,6 +359,8 @@ def mutate_bytes(rng: random.Random, data: bytes, tokens: tuple[bytes, ...] = ()
 XML_JUNK = (b"\x00", b"\xff", b"&#0;", b"&#xD800;", b"]]>", b"<![CDATA[", b"&bogus;", b"\xe4\xb8\xad" * 50)
 _NUM = re.compile(rb"-?\d+")
 _ATTR_VALUE = re.compile(rb'="([^"<]*)"')
+# An attribute that declares how many of something follow (uniqueCount, count, …): a reader may reserve that many.
+_DECLARED_COUNT = re.compile(rb'[cC]ount\s*=\s*"(\d+)"')
 _START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^<>]*?(/?)>")
 _XMLNS = re.compile(rb'xmlns(?::\w+)?="([^"]*)"')
 
@@ -380,12 +384,18 @@ def _element_at(data: bytes, match: re.Match[bytes]) -> tuple[int, int]:
 
 def mutate_xml(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     """One mutation that keeps most of the XML readable, so it reaches the parser behind the XML parser."""
-    kind = rng.choice(("num", "num", "attr", "attr", "dup", "drop", "untag", "nest", "rename", "move", "junk", "ns"))
+    kind = rng.choice(
+        ("num", "num", "attr", "attr", "count", "dup", "drop", "untag", "nest", "rename", "move", "junk", "ns")
+    )
     tags = list(_START_TAG.finditer(data)) if kind in ("dup", "drop", "untag", "nest", "rename", "move") else []
     if kind == "num":
         hit = _pick(rng, _NUM, data)
         if hit:
             return data[: hit.start()] + rng.choice(INTERESTING_NUMBERS) + data[hit.end() :], "xml:num"
+    elif kind == "count":
+        hit = _pick(rng, _DECLARED_COUNT, data)
+        if hit:
+            return data[: hit.start(1)] + rng.choice(HUGE_COUNTS) + data[hit.end(1) :], "xml:count"
     elif kind == "attr":
         hit = _pick(rng, _ATTR_VALUE, data)
         if hit:
