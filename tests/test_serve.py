@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pickle
 import re
+import signal
 from pathlib import Path
 
 import jsonschema
@@ -231,3 +234,32 @@ def test_long_and_dotted_names_are_shortened_not_a_crash(client) -> None:  # typ
     assert shown.endswith(".txt") and len(shown.encode()) <= MAX_NAME_BYTES
     assert clean_name("..") == clean_name("a/..") == clean_name(".") == "upload"
     assert post(client, "/scan", "..", CLEAN).status_code in (200, 422)
+
+
+@pytest.mark.parametrize(("url", "reader"), [("/scan", "analyse"), ("/fix", "_fixed_bytes")])
+def test_an_upload_that_kills_its_reader_costs_that_request_not_the_server(
+    client, monkeypatch: pytest.MonkeyPatch, url: str, reader: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A native abort (calamine on a forged workbook) ends the child reading the upload: the clerk
+    gets the crash message and the next upload is answered. In-process, it would end this test run."""
+    from auditor.engine import CRASH_MESSAGE
+    from auditor.serve import app as serve_app
+
+    monkeypatch.setattr(serve_app, reader, lambda *args, **kwargs: os.kill(os.getpid(), signal.SIGKILL))
+    response = post(client, url, "名单.xlsx", EXPOSED.read_bytes())
+    assert response.status_code == 422
+    assert CRASH_MESSAGE in response.get_data(as_text=True)
+    monkeypatch.undo()
+    assert verdict(post(client, "/scan", "notice.txt", CLEAN).get_data(as_text=True)) == "可以发布"
+
+
+def test_a_refusal_raised_while_reading_the_upload_reaches_the_page(client) -> None:  # type: ignore[no-untyped-def]
+    """ServeError and SignRefused cross back from the child with their status and message."""
+    from auditor.serve.app import ServeError
+    from auditor.serve.signing import SignRefused
+
+    for error in (ServeError(415, "不支持"), SignRefused(409, "记录不允许")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert (type(copy), copy.status, copy.message) == (type(error), error.status, error.message)
+    response = post(client, "/fix", "notice.pdf", b"%PDF-1.4\n")  # pdf is read-only for `auditor fix`
+    assert response.status_code == 422

@@ -12,20 +12,22 @@ import threading
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, jsonify, render_template, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from auditor.engine import Scanner
+from auditor.engine import CRASH_MESSAGE, Scanner
 from auditor.formatters.json_format import render as render_json
 from auditor.rules import Rule
 from auditor.serve import DEFAULT_MAX_MB, security
 from auditor.serve.analysis import Analysis, analyse, clean_name, private_copy
+from auditor.serve.isolation import ChildCrashed, in_child
 from auditor.serve.records import Record
 from auditor.serve.signing import Signed, SignRefused, sign_upload, step_options
 
 HERE = Path(__file__).parent
+T = TypeVar("T")
 
 
 class ServeError(Exception):
@@ -35,6 +37,9 @@ class ServeError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+    def __reduce__(self) -> tuple[Any, tuple[int, str]]:
+        return ServeError, (self.status, self.message)  # raised in the child that reads the upload
 
 
 def create_app(
@@ -162,7 +167,7 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
         record = _record_upload()
         with lock:
             scanner = get_scanner()
-            analysis = analyse(scanner, name, data, record=record, details=not _wants_json())
+            analysis = _isolated(analyse, scanner, name, data, record=record, details=not _wants_json())
         if _wants_json():
             return Response(render_json(analysis.report, scanner.rules), mimetype="application/json")
         page = render_template("page.html", **_context(analysis=analysis, help=_help(analysis, scanner.rules)))
@@ -172,7 +177,7 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
     def fix() -> Response:
         name, data = _upload()
         with lock:
-            fixed = _fixed_bytes(get_scanner(), name, data)
+            fixed = _isolated(_fixed_bytes, get_scanner(), name, data)
         path = PurePath(name)
         return send_file(
             BytesIO(fixed),
@@ -187,7 +192,8 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
         form = request.form
         with lock:
             try:
-                signed = sign_upload(
+                signed = _isolated(
+                    sign_upload,
                     get_scanner(),
                     name,
                     data,
@@ -199,6 +205,14 @@ def _install_routes(app: Flask, get_scanner: Callable[[], Scanner], lock: thread
             except SignRefused as exc:
                 raise ServeError(exc.status, exc.message) from exc
         return _signed_response(signed)
+
+
+def _isolated(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``function`` reading the upload in a child process (auditor/serve/isolation.py says why)."""
+    try:
+        return in_child(function, *args, **kwargs)
+    except ChildCrashed as exc:
+        raise ServeError(422, CRASH_MESSAGE) from exc
 
 
 def _signed_response(signed: Signed) -> Response:

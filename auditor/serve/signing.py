@@ -34,6 +34,9 @@ class SignRefused(Exception):
         self.status = status
         self.message = message
 
+    def __reduce__(self) -> tuple[Any, tuple[int, str]]:
+        return SignRefused, (self.status, self.message)  # raised in the child that reads the upload
+
 
 @dataclass(slots=True)
 class Signed:
