@@ -53,7 +53,8 @@ _ROW_REF = re.compile(rb"""row\b[^>]*?\br\s*=\s*["'](\d+)["']""")
 # and a stray match only costs the exact count).
 _FAR_REF = re.compile(rb"""r\s*=\s*["'](?:[A-Za-z]{3}|[A-Za-z]{0,2}\d{5})""")
 # The shared strings table's count of strings, as calamine reads it (digits only) to reserve that many.
-_UNIQUE_COUNT = re.compile(rb"""\buniqueCount\s*=\s*["'](\d+)["']""")
+# No \b in front: a literal start lets the search skip ahead (a megabyte in 0.8 ms, not 13).
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["'](\d+)["']""")
 SHARED_STRINGS = "xl/sharedstrings.xml"  # calamine finds the part by this name in any case
 SHARED_STRINGS_FLOOR = 1_000_000  # strings a table may claim whatever its size (24 MB reserved at most) …
 SHARED_STRING_BYTES = 5  # … or one per this many bytes of the part: the shortest item, <si/>, takes 5

@@ -382,7 +382,9 @@ class _SlotToken:
             if match is None:
                 return None
             self.start, self.end = position, match.end()
-            self.last_dot = max(text.rfind(dot, position, self.end) for dot in INTERPUNCT)
+            self.last_dot = -1  # most tokens have no dot: one search says so
+            if _INTERPUNCT_ANY.search(text, position, self.end) is not None:
+                self.last_dot = max(text.rfind(dot, position, self.end) for dot in INTERPUNCT)
         return self.end, self.last_dot >= position
 
 
