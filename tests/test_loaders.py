@@ -14,6 +14,7 @@ from synth import make_id
 
 from auditor.config import Config
 from auditor.engine import scan_paths as _scan_paths
+from auditor.loaders.delimited import DelimitedLocator
 from auditor.model import Block, Document, LineIndex, TextLocator
 from auditor.suppress import MARKER
 
@@ -312,3 +313,25 @@ def test_html_table_cell_is_its_own_locator_and_compares_by_value() -> None:
     twin = load_html(Path("list.html"), "html", page.encode("utf-8")).blocks[document.blocks.index(cell)]
     assert twin == cell and twin is not cell  # by value, without following ``locator`` forever
     assert repr(cell).startswith("TableCell(") and cell != document.blocks[0]
+
+
+def field_index_from_the_record_start(locator: DelimitedLocator, record: int, offset: int) -> int:
+    """Delimiters outside quotes from the record's first line to ``offset``, counted afresh (the spec)."""
+    first_line = record if locator.record_lines is None else locator.record_lines[record - 1]
+    index, quoted = 0, False
+    for char in locator.text[locator.lines.line_start(first_line) : offset]:
+        if char == '"':
+            quoted = not quoted
+        elif char == locator.delimiter and not quoted:
+            index += 1
+    return index
+
+
+@given(st.text(alphabet='ab,"\n', max_size=60), st.lists(st.integers(0, 60), max_size=15))
+def test_a_field_index_carried_on_is_the_one_counted_afresh(text: str, offsets: list[int]) -> None:
+    # _field_index carries its count from the last offset of the same record: any order of offsets agrees
+    locator = DelimitedLocator(text, ",")
+    for offset in (min(o, len(text)) for o in offsets):
+        line, _ = locator.lines.line_col(offset)
+        record = locator._record(line)
+        assert locator._field_index(record, offset) == field_index_from_the_record_start(locator, record, offset)
