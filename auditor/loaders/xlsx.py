@@ -344,18 +344,25 @@ def _unique_counts(archive: CheckedZip, part: str) -> list[bytes]:
     kept = archive.inflated.get(part)
     if kept is not None:
         return _UNIQUE_COUNT.findall(kept)
-    found: list[bytes] = []
+    return [count for piece in _whole_tags(archive, part) for count in _UNIQUE_COUNT.findall(piece)]
+
+
+def _whole_tags(archive: zipfile.ZipFile, part: str) -> Iterator[bytes]:
+    """The part inflated about a megabyte at a time, each piece ending right before a tag's "<", so
+    no tag, and no attribute in it, is cut in two. A piece with no "<" past its start (inside one
+    long tag, or text) waits for the next one rather than be searched cut."""
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             buffer = tail + chunk
-            cut = buffer.rfind(b"<")  # no match holds a "<": all before the last tag's start are whole
+            cut = buffer.rfind(b"<")
             if cut <= 0:
-                tail = buffer  # still inside the first tag (or text): wait for the next one
+                tail = buffer
                 continue
-            found += _UNIQUE_COUNT.findall(buffer, 0, cut)
+            yield buffer[:cut]
             tail = buffer[cut:]
-    return found + _UNIQUE_COUNT.findall(tail)
+    if tail:
+        yield tail
 
 
 def _within_grid(count: int, limit: int) -> str:
@@ -388,23 +395,14 @@ def _extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int, int]:
     rows: set[bytes] = set()
     cols: set[bytes] = set()
     cells = 0
-    tail = b""
-    with archive.open(part) as stream:
-        while True:
-            chunk = stream.read(1 << 20)
-            buffer = tail + chunk
-            cut = buffer.rfind(b"<") if chunk else len(buffer)
-            cut = len(buffer) if cut == -1 else cut
-            found = _VALUE_REF.findall(buffer, 0, cut)
-            if found:
-                cells += len(found)
-                letters, numbers = zip(*found, strict=True)
-                cols.update(letters)
-                rows.update(numbers)
-            rows.update(_ROW_REF.findall(buffer, 0, cut))
-            tail = buffer[cut:]
-            if not chunk:
-                break
+    for piece in _whole_tags(archive, part):
+        found = _VALUE_REF.findall(piece)
+        if found:
+            cells += len(found)
+            letters, numbers = zip(*found, strict=True)
+            cols.update(letters)
+            rows.update(numbers)
+        rows.update(_ROW_REF.findall(piece))
     if not cols:
         return 0, 0, 0
     rows_at = [int(row) for row in rows]
